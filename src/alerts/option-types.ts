@@ -1,0 +1,158 @@
+/** Types of the alert options; `validateAlertOptions` (options.ts) turns one into the other. */
+import type { AlertKind, AlertSeverity } from '../history-types';
+
+/**
+ * A weight name to match exactly (`'dense_Dense1/kernel'`), or a RegExp tested against the
+ * weight name (`/\/bias$/`). Global and sticky flags are dropped when the options are validated,
+ * so matching never depends on a RegExp's `lastIndex`.
+ */
+export type WeightPattern = string | RegExp;
+
+/**
+ * Options of the alert rules. Every field is optional; `validateAlertOptions` fills in the
+ * defaults and rejects bad values.
+ *
+ * "A trained weight" below means `record.trainable && !record.movingStatistic`.
+ *
+ * @example
+ * ```ts
+ * const options = validateAlertOptions({ driftThreshold: 3, exclude: [/\/bias$/] });
+ * ```
+ */
+export interface AlertOptions {
+  /**
+   * `frozen`: a trained weight counts as unchanged in a snapshot when no element changed
+   * (`drift.changedFraction` 0) or its relative drift is below this. 0 counts only exact
+   * stillness. The default is about float32 machine epsilon (1.19e-7): an update smaller than
+   * that relative to the weight is below what float32 can resolve.
+   * @default 1e-7
+   */
+  frozenTolerance?: number;
+  /**
+   * `frozen`: unchanged snapshots in a row before a trained weight is reported frozen.
+   * @default 3
+   */
+  frozenPatience?: number;
+  /**
+   * `dead`: a trained weight is dead when its `zeroFraction` is at or above this, after training
+   * has started (epoch > 0 or batch > 0). 1: every finite element is zero.
+   * @default 1
+   */
+  deadThreshold?: number;
+  /**
+   * `drift`: fires when a trained weight's relative drift since its previous snapshot
+   * (`||W_t - W_prev|| / ||W_prev||`) is above this: the weight moved by more than twice its own
+   * norm in one snapshot. After `driftWarmup`, healthy MNIST runs stay below 0.7 per epoch; with a
+   * snapshot every batch the small bias vectors of an sgd run at lr 0.5 reach 1.3 to 2.2 in the
+   * first batches, hence 2 rather than 1. Mid-run jumps below this are the spike check's job.
+   * @default 2
+   */
+  driftThreshold?: number;
+  /**
+   * `drift`: also fires on a spike, a relative drift above this many times the median of the
+   * weight's earlier relative drifts (see `driftSpikeMinHistory`, `driftSpikeWindow`). Healthy
+   * runs stay below 2.3 x the median at every cadence tried.
+   * @default 5
+   */
+  driftSpikeFactor?: number;
+  /**
+   * `drift`: earlier relative drift values a weight needs before spikes are checked.
+   * @default 3
+   */
+  driftSpikeMinHistory?: number;
+  /**
+   * `drift`: the spike median is taken over at most this many most recent earlier values, which
+   * bounds memory and time on long runs with per-batch snapshots. At least `driftSpikeMinHistory`.
+   * @default 100
+   */
+  driftSpikeWindow?: number;
+  /**
+   * `exploding`: fires when the largest magnitude of a trained weight (`max(|min|, |max|)`) is
+   * above this. Weights of a network on normalised inputs stay within a few units (MNIST runs:
+   * under 3); 1000 leaves room for unnormalised regression targets that a final bias learns.
+   * @default 1000
+   */
+  explodeThreshold?: number;
+  /**
+   * `exploding`: also fires when a trained weight's l2Norm grew by more than this factor since its
+   * previous snapshot. After `driftWarmup`, healthy MNIST runs grow by at most 1.9 x per snapshot
+   * (a diverging run multiplies its norms far faster). Must be > 1.
+   * @default 5
+   */
+  growthThreshold?: number;
+  /**
+   * `vanishing`: fires when a trained weight's l2Norm falls below this fraction of its l2Norm in
+   * its first snapshot (healthy MNIST runs never went below 0.99 of it). Weights that started at
+   * zero are never checked. Must be in (0, 1).
+   * @default 0.01
+   */
+  vanishThreshold?: number;
+  /**
+   * `drift` and l2Norm growth skip each weight's first this many comparisons with a non-zero
+   * previous snapshot, and keep them out of the spike history: the first change of a weight
+   * (from its initial values, or from its first update when it started at zero, like biases and
+   * BatchNormalization beta) is the largest of a healthy run. Adam at lr 0.01 moves an MNIST
+   * kernel by 2.4 x its norm in epoch 1; the second relative drift of a zero-initialised bias is
+   * about 1, up to 1.9 with momentum. Magnitude and non-finite checks still run. 0: check from the
+   * first comparison.
+   * @default 1
+   */
+  driftWarmup?: number;
+  /**
+   * `param-count`: the expected total parameter count (`ModelRecord.totalParams`). Null or
+   * undefined: not checked.
+   * @default null
+   */
+  expectedParams?: number | null;
+  /**
+   * An ongoing condition is reported when it starts, then reminded every this many snapshots
+   * while it holds (with `reminderEvery` 10: at counts 11, 21, 31, ...), then once when it
+   * clears. 0: no reminders.
+   * @default 10
+   */
+  reminderEvery?: number;
+  /**
+   * Weights to watch: exact names or RegExps. Undefined or null watches every weight; an empty
+   * list is rejected (it would silently watch nothing).
+   * @default null
+   */
+  include?: readonly WeightPattern[] | null;
+  /**
+   * Weights never to watch, even when `include` matches them.
+   * @default []
+   */
+  exclude?: readonly WeightPattern[];
+  /**
+   * Alert kinds never to raise.
+   * @default []
+   */
+  disable?: readonly AlertKind[];
+  /**
+   * Severity per alert kind, overriding `DEFAULT_SEVERITY` for the kinds listed.
+   * @default {}
+   */
+  severity?: Partial<Record<AlertKind, AlertSeverity>>;
+}
+
+/** Alert options after validation: every field present, patterns normalised. */
+export interface ResolvedAlertOptions {
+  readonly frozenTolerance: number;
+  readonly frozenPatience: number;
+  readonly deadThreshold: number;
+  readonly driftThreshold: number;
+  readonly driftSpikeFactor: number;
+  readonly driftSpikeMinHistory: number;
+  readonly driftSpikeWindow: number;
+  readonly explodeThreshold: number;
+  readonly growthThreshold: number;
+  readonly vanishThreshold: number;
+  readonly driftWarmup: number;
+  readonly expectedParams: number | null;
+  readonly reminderEvery: number;
+  /** Null: every weight. */
+  readonly include: readonly WeightPattern[] | null;
+  readonly exclude: readonly WeightPattern[];
+  readonly disable: readonly AlertKind[];
+  /** Severity of every kind, defaults merged with the override. */
+  readonly severity: Readonly<Record<AlertKind, AlertSeverity>>;
+}

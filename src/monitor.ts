@@ -1,0 +1,208 @@
+/**
+ * The `model.fit` callback: takes the census at training start, a snapshot of every watched
+ * weight at start and after every N epochs (or batches), evaluates the alert rules on each, and
+ * logs. Only plain numbers are kept, except the per-weight copies in the snapshot store.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { AlertEngine } from './alerts/engine';
+import { describeEnvironment } from './environment';
+import { Census, takeCensus } from './census';
+import type { Alert, EnvironmentRecord, HistoryDocument, Snapshot, TrainingRun } from './history-types';
+import { SCHEMA_VERSION } from './history-types';
+import { censusLine, snapshotLine, summaryTable, weightLine } from './log-format';
+import { LogSink } from './log-sink';
+import type { ParamMonitorOptions } from './monitor-options';
+import { ResolvedMonitorOptions, validateMonitorOptions } from './monitor-options';
+import { SnapshotStore } from './snapshot-store';
+
+const MISSING_MODEL =
+  'tfjs-param-monitor: training started but tfjs did not hand the model to the monitor. tfjs passes the ' +
+  'model only to callbacks that are instances of its own Callback class: either the first entry of ' +
+  '`callbacks` is a plain object (as tfvis.show.fitCallbacks() returns), so tfjs wrapped every entry as a ' +
+  'config object, or two copies of @tensorflow/tfjs are installed side by side (check `npm ls @tensorflow/tfjs`). ' +
+  'Fix: pass the model explicitly, paramMonitor({ model }), which works in any position of `callbacks`.';
+
+const ALERT_LEVEL = { info: 'info', warn: 'warn', error: 'error' } as const;
+
+/**
+ * A tfjs callback that watches every weight of the model while it trains.
+ * Create it with {@link paramMonitor}.
+ */
+export class ParamMonitor extends tf.Callback {
+  private readonly options: ResolvedMonitorOptions;
+  private readonly store: SnapshotStore;
+  private readonly engine: AlertEngine;
+  private readonly sink: LogSink;
+  private census: Census | null = null;
+  private environment: EnvironmentRecord | null = null;
+  private readonly runs: TrainingRun[] = [];
+  private readonly snapshots: Snapshot[] = [];
+  private readonly alerts: Alert[] = [];
+  private epochsCompleted = 0;
+  private batchesCompleted = 0;
+  private disposed = false;
+
+  constructor(options: ParamMonitorOptions = {}) {
+    super();
+    this.options = validateMonitorOptions(options);
+    this.store = new SnapshotStore({ bins: this.options.bins, zeroTolerance: this.options.zeroTolerance });
+    this.engine = new AlertEngine(this.options.alerts);
+    this.sink = new LogSink(this.options);
+    // tfjs calls these unbound when it wraps the monitor as a plain config object.
+    this.onTrainBegin = this.onTrainBegin.bind(this);
+    this.onEpochEnd = this.onEpochEnd.bind(this);
+    this.onBatchEnd = this.onBatchEnd.bind(this);
+    this.onTrainEnd = this.onTrainEnd.bind(this);
+  }
+
+  private get trainedModel(): tf.LayersModel {
+    const model = this.options.model ?? (this.model as tf.LayersModel | undefined);
+    if (!model) throw new Error(MISSING_MODEL);
+    return model;
+  }
+
+  override async onTrainBegin(): Promise<void> {
+    if (this.disposed) throw new Error('tfjs-param-monitor: this monitor was disposed; create a new one with paramMonitor().');
+    const model = this.trainedModel;
+    this.census = takeCensus(model);
+    this.environment = describeEnvironment();
+    this.engine.setWeights(this.census.weights.map((w) => w.record));
+    this.runs.push({ startEpoch: this.epochsCompleted, endEpoch: null, startTime: new Date().toISOString(), endTime: null });
+    const watched = this.watched().length;
+    this.sink.log('info', censusLine(this.census.model, watched, this.environment.backend), {
+      event: 'census', epoch: this.epochsCompleted, totalParams: this.census.model.totalParams,
+      trainableParams: this.census.model.trainableParams, nonTrainableParams: this.census.model.nonTrainableParams,
+    });
+    this.raise(this.engine.checkCensus(this.census.model, this.epochsCompleted));
+    if (this.snapshots.length === 0) await this.snapshot();
+  }
+
+  override async onEpochEnd(): Promise<void> {
+    this.epochsCompleted += 1;
+    const every = this.options.everyEpochs;
+    if (every !== null && this.epochsCompleted % every === 0) await this.snapshot();
+  }
+
+  override async onBatchEnd(): Promise<void> {
+    this.batchesCompleted += 1;
+    const every = this.options.everyBatches;
+    if (every !== null && this.batchesCompleted % every === 0) await this.snapshot(this.batchesCompleted);
+  }
+
+  override async onTrainEnd(): Promise<void> {
+    const last = this.snapshots[this.snapshots.length - 1];
+    const batch = this.options.everyBatches !== null ? this.batchesCompleted : undefined;
+    if (this.census && (!last || last.epoch !== this.epochsCompleted || last.batch !== batch)) await this.snapshot(batch);
+    const run = this.runs[this.runs.length - 1];
+    if (run) {
+      run.endEpoch = this.epochsCompleted;
+      run.endTime = new Date().toISOString();
+    }
+    if (this.census) {
+      const final = this.snapshots[this.snapshots.length - 1];
+      this.sink.log('info', summaryTable(this.census.model, this.census.weights.map((w) => w.record), final, this.alerts), {
+        event: 'summary', epoch: this.epochsCompleted,
+      });
+    }
+  }
+
+  private watched() {
+    return this.census ? this.census.weights.filter((w) => this.engine.watches(w.record.name)) : [];
+  }
+
+  /** Measures every watched weight. Never throws: a failure is logged and recorded as an alert. */
+  private async snapshot(batch?: number): Promise<void> {
+    const started = Date.now();
+    const epoch = this.epochsCompleted;
+    try {
+      const weights = this.watched().map((w) => ({ name: w.record.name, value: w.variable.read() }));
+      const stats = await this.store.measure(weights);
+      const snapshot: Snapshot = {
+        epoch, ...(batch !== undefined ? { batch } : {}), time: new Date(started).toISOString(),
+        computeMs: Date.now() - started, stats,
+      };
+      this.snapshots.push(snapshot);
+      const raised = this.engine.evaluate(snapshot);
+      this.sink.log('info', snapshotLine(snapshot, raised), {
+        event: 'snapshot', epoch, batch, weights: weights.length, computeMs: snapshot.computeMs,
+      });
+      for (const name of Object.keys(stats)) {
+        this.sink.log('debug', weightLine(snapshot, name), { event: 'weight', epoch, batch, weight: name, ...stats[name] });
+      }
+      this.raise(raised);
+    } catch (error) {
+      this.raise([{
+        kind: 'monitor-error', severity: 'error', status: 'started', weight: null, layer: null, epoch,
+        ...(batch !== undefined ? { batch } : {}), value: null, threshold: null, count: 1,
+        message: `tfjs-param-monitor could not take the snapshot at epoch ${epoch}: ${(error as Error).message}. Training goes on.`,
+      }]);
+    }
+  }
+
+  private raise(alerts: Alert[]): void {
+    for (const alert of alerts) {
+      this.alerts.push(alert);
+      const { message, ...meta } = alert;
+      this.sink.log(ALERT_LEVEL[alert.severity], message, { event: 'alert', ...meta });
+      if (this.options.onAlert) {
+        try {
+          this.options.onAlert(alert);
+        } catch (error) {
+          this.sink.log('error', `The \`onAlert\` callback threw: ${(error as Error).message}`, { event: 'onAlert-error' });
+        }
+      }
+      if (alert.status === 'started' && this.options.stopOn.has(alert.kind)) {
+        try {
+          this.trainedModel.stopTraining = true;
+          this.sink.log('warn', `stopping training: ${alert.kind} alert on ${alert.weight ?? 'the model'} (stopOn)`, {
+            event: 'stop', kind: alert.kind, weight: alert.weight, epoch: alert.epoch,
+          });
+        } catch (error) {
+          this.sink.log('error', `could not stop training: ${(error as Error).message}`, { event: 'stop-error' });
+        }
+      }
+    }
+  }
+
+  /** The parameter history so far, as plain JSON (no tensors, NaN or Infinity: absent is null). */
+  toJSON(): HistoryDocument {
+    const doc: HistoryDocument = {
+      schemaVersion: SCHEMA_VERSION,
+      environment: this.environment ?? describeEnvironment(),
+      options: {
+        bins: this.options.bins, zeroTolerance: this.options.zeroTolerance,
+        everyEpochs: this.options.everyEpochs, everyBatches: this.options.everyBatches,
+      },
+      model: this.census?.model ?? { name: '', totalParams: 0, trainableParams: 0, nonTrainableParams: 0, layers: [] },
+      weights: this.census ? this.census.weights.map((w) => w.record) : [],
+      runs: this.runs,
+      snapshots: this.snapshots,
+      alerts: this.alerts,
+    };
+    return JSON.parse(JSON.stringify(doc, (_key, value) => (typeof value === 'number' && !Number.isFinite(value) ? null : value)));
+  }
+
+  /**
+   * Frees every tensor the monitor holds (the copies of previous and initial weights) and closes
+   * the loggers it created. Idempotent. The tensors are freed at once; the promise resolves when
+   * the log file, if any, is flushed. The history stays readable with `toJSON()`.
+   */
+  dispose(): Promise<void> {
+    this.store.dispose();
+    if (this.disposed) return Promise.resolve();
+    this.disposed = true;
+    return this.sink.close();
+  }
+}
+
+/**
+ * Creates a {@link ParamMonitor}.
+ * @example
+ * const monitor = paramMonitor({ bins: 30 });
+ * await model.fit(xs, ys, { epochs: 10, callbacks: [monitor] });
+ * const history = monitor.toJSON();
+ * monitor.dispose();
+ */
+export function paramMonitor(options?: ParamMonitorOptions): ParamMonitor {
+  return new ParamMonitor(options);
+}

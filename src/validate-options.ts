@@ -1,0 +1,58 @@
+/** Checks every core option when the monitor is created; messages name the option and echo the value. */
+import type { CoreOptions, ResolvedCoreOptions } from './options';
+
+/** Echoes a bad value readably in an error message. */
+export function show(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'number' || typeof value === 'boolean' || value == null) return String(value);
+  if (Array.isArray(value)) return `an array of length ${value.length}`;
+  if (typeof value === 'function') return 'a function';
+  if (value instanceof RegExp) return String(value);
+  return `an object (${Object.prototype.toString.call(value)})`;
+}
+
+function positiveInteger(name: string, value: unknown, max: number): number {
+  if (typeof value !== 'number') throw new TypeError(`The \`${name}\` option must be an integer, but got ${show(value)}.`);
+  if (!Number.isInteger(value) || value < 1 || value > max) {
+    throw new RangeError(`The \`${name}\` option must be an integer from 1 to ${max}, but got ${show(value)}.`);
+  }
+  return value;
+}
+
+const CORE_KEYS = ['model', 'bins', 'zeroTolerance', 'everyEpochs', 'everyBatches', 'logger', 'logFile'] as const;
+
+export function validateCoreOptions(options: CoreOptions): ResolvedCoreOptions {
+  const { model, bins, zeroTolerance, everyEpochs, everyBatches, logger, logFile } = options;
+  if (model !== undefined && (model === null || typeof model !== 'object' || typeof (model as { getWeights?: unknown }).getWeights !== 'function' || !Array.isArray((model as { layers?: unknown }).layers))) {
+    throw new TypeError(`The \`model\` option must be a tf.LayersModel (from tf.sequential() or tf.model()), but got ${show(model)}.`);
+  }
+  if (zeroTolerance !== undefined) {
+    if (typeof zeroTolerance !== 'number') throw new TypeError(`The \`zeroTolerance\` option must be a number, but got ${show(zeroTolerance)}.`);
+    if (!Number.isFinite(zeroTolerance) || zeroTolerance < 0) {
+      throw new RangeError(`The \`zeroTolerance\` option must be a finite number >= 0, but got ${show(zeroTolerance)}.`);
+    }
+  }
+  if (everyEpochs !== undefined && everyBatches !== undefined) {
+    throw new TypeError(`The \`everyEpochs\` and \`everyBatches\` options cannot be combined, but got everyEpochs ${show(everyEpochs)} and everyBatches ${show(everyBatches)}.`);
+  }
+  if (logger !== undefined && logger !== false && (logger === null || typeof logger !== 'object' || typeof (logger as { log?: unknown }).log !== 'function')) {
+    throw new TypeError(`The \`logger\` option must be a winston logger or false, but got ${show(logger)}.`);
+  }
+  if (logFile !== undefined && (typeof logFile !== 'string' || logFile.length === 0)) {
+    throw new TypeError(`The \`logFile\` option must be a non-empty file path, but got ${show(logFile)}.`);
+  }
+  if (logFile !== undefined && logger === false) {
+    throw new TypeError(`The \`logFile\` option cannot be combined with \`logger: false\`, but got logFile ${show(logFile)}.`);
+  }
+  return {
+    model,
+    bins: bins === undefined ? 30 : positiveInteger('bins', bins, 10_000),
+    zeroTolerance: zeroTolerance ?? 0,
+    everyEpochs: everyBatches !== undefined ? null : everyEpochs === undefined ? 1 : positiveInteger('everyEpochs', everyEpochs, Number.MAX_SAFE_INTEGER),
+    everyBatches: everyBatches === undefined ? null : positiveInteger('everyBatches', everyBatches, Number.MAX_SAFE_INTEGER),
+    logger,
+    logFile,
+  };
+}
+
+export { CORE_KEYS };

@@ -1,0 +1,62 @@
+/**
+ * The statistics must run on tfjs-node's `tensorflow` backend (and so on CUDA through
+ * tfjs-node-gpu), which cannot be installed here. Every kernel the engine dispatches is checked
+ * against the kernel list of tfjs-node 4.22 (a fixture read from its tarball's dist/kernels/).
+ */
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import { computeStats } from '../src/stats';
+import { SnapshotStore } from '../src/snapshot-store';
+import { expectNoLeaks } from './helpers/tensor-leaks';
+import fixture from './fixtures/tfjs-node-4.22-kernels.json';
+
+const nodeKernels = new Set(fixture.kernels);
+
+async function kernelsOf(fn: () => Promise<unknown>): Promise<string[]> {
+  const info = await tf.profile(async () => {
+    await fn();
+    return [];
+  });
+  return [...new Set(info.kernelNames)].sort();
+}
+
+describe.each(['cpu', 'wasm'])('kernels dispatched on %s', (backend) => {
+  beforeAll(async () => {
+    await tf.setBackend(backend);
+  });
+  expectNoLeaks();
+
+  it('the fixture is tfjs-node 4.22 and lacks DenseBincount', () => {
+    expect(fixture.kernels.length).toBeGreaterThan(150);
+    expect(nodeKernels.has('Bincount')).toBe(true);
+    expect(nodeKernels.has('DenseBincount')).toBe(false);
+  });
+
+  it('computeStats, with drift and fromStart, on small and blocked (large) weights', async () => {
+    const small = tf.randomNormal([7, 3]);
+    const large = tf.randomNormal([1 << 21]);
+    const int = tf.tensor1d([1, 2, 3], 'int32');
+    const empty = tf.zeros([0]);
+    const names = await kernelsOf(() => computeStats([
+      { value: small, previous: small, previousL2: 1, initial: small, initialL2: 1 },
+      { value: large, previous: large, previousL2: 1, initial: large, initialL2: 1 },
+      { value: int },
+      { value: empty },
+    ], { bins: 30, zeroTolerance: 0 }));
+    tf.dispose([small, large, int, empty]);
+    expect(names).toEqual(expect.arrayContaining(['Bincount', 'Sum', 'IsFinite']));
+    expect(names.filter((k) => !nodeKernels.has(k))).toEqual([]);
+  });
+
+  it('the snapshot store (copies of weights)', async () => {
+    const store = new SnapshotStore({ bins: 10, zeroTolerance: 0 });
+    const w = tf.randomNormal([100]);
+    const names = await kernelsOf(async () => {
+      await store.measure([{ name: 'w', value: w }]);
+      await store.measure([{ name: 'w', value: w }]);
+    });
+    store.dispose();
+    w.dispose();
+    expect(names.filter((k) => !nodeKernels.has(k))).toEqual([]);
+  });
+});
