@@ -35,7 +35,9 @@ export function validateCoreOptions(options: CoreOptions): ResolvedCoreOptions {
   if (everyEpochs !== undefined && everyBatches !== undefined) {
     throw new TypeError(`The \`everyEpochs\` and \`everyBatches\` options cannot be combined, but got everyEpochs ${show(everyEpochs)} and everyBatches ${show(everyBatches)}.`);
   }
-  if (logger !== undefined && logger !== false && (logger === null || typeof logger !== 'object' || typeof (logger as { log?: unknown }).log !== 'function')) {
+  const loggerLike = logger as { log?: unknown; child?: unknown } | null;
+  // console also has log(); a winston logger (or child) also has child().
+  if (logger !== undefined && logger !== false && (loggerLike === null || typeof loggerLike !== 'object' || typeof loggerLike.log !== 'function' || typeof loggerLike.child !== 'function')) {
     throw new TypeError(`The \`logger\` option must be a winston logger or false, but got ${show(logger)}.`);
   }
   if (logFile !== undefined && (typeof logFile !== 'string' || logFile.length === 0)) {

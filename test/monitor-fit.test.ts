@@ -9,7 +9,6 @@ import { paramMonitor, ParamMonitor } from '../src';
 import { loadMnist, mnistBatches } from './helpers/mnist';
 import { expectNoLeaks } from './helpers/tensor-leaks';
 
-tf.util.warn = () => undefined;
 
 function mlp(): tf.Sequential {
   const model = tf.sequential();
@@ -142,7 +141,7 @@ describe.each(['cpu', 'wasm'])('model.fit on the %s backend', (backend) => {
     const shared = tf.layers.dense({ units: 6, name: 'shared' });
     const a = tf.input({ shape: [6] });
     const b = tf.input({ shape: [6] });
-    const merged = tf.layers.add().apply([shared.apply(a), shared.apply(b)]) as tf.SymbolicTensor;
+    const merged = tf.layers.add().apply([shared.apply(a) as tf.SymbolicTensor, shared.apply(b) as tf.SymbolicTensor]) as tf.SymbolicTensor;
     const out = tf.layers.dense({ units: 1, name: 'head' }).apply(inner.apply(merged)) as tf.SymbolicTensor;
     const model = tf.model({ inputs: [a, b], outputs: out });
     model.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });

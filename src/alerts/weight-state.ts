@@ -15,7 +15,7 @@ export interface WeightState {
   readonly driftHistory: number[];
   /** Snapshots in a row, up to the current one, in which the weight did not change. */
   unchangedStreak: number;
-  /** Comparisons made with a non-zero previous l2Norm, on progressed snapshots (see `driftWarmup`). */
+  /** Comparisons with a non-zero previous l2Norm on progressed snapshots (see `driftWarmup`). */
   comparisonsFromNonZero: number;
 }
 
@@ -44,8 +44,8 @@ export function isUnchanged(drift: DriftStats | undefined, tolerance: number): b
 }
 
 /**
- * Whether the current comparison of a weight is still inside its `driftWarmup`: the first change of a
- * weight (from its initial values, or from its first update when it started at zero) is the
+ * Whether the current comparison of a weight is still inside its `driftWarmup`: the first change
+ * of a weight (from its initial values, or from its first update when it started at zero) is the
  * largest of a healthy run and says nothing about later ones.
  */
 export function inDriftWarmup(state: WeightState, options: ResolvedAlertOptions): boolean {

@@ -4,6 +4,14 @@
  */
 import type { DriftStats, FromStartStats, WeightStats } from '../../src/history-types';
 
+// Jest runs a test file in a vm context, where every lookup of a global (Math, Number) costs ~50x
+// a local one: over 10M elements that is minutes. Hot loops use these module-level copies.
+const { abs, ceil, cos, floor, imul, log, sin, sqrt, PI } = Math;
+const maxOf = Math.max;
+const minOf = Math.min;
+const isFiniteNumber = Number.isFinite;
+const isNaNNumber = Number.isNaN;
+
 // ---------------------------------------------------------------------------------------------
 // Seeded random numbers
 
@@ -13,8 +21,8 @@ export function mulberry32(seed: number): () => number {
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
     let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    t = imul(t ^ (t >>> 15), t | 1);
+    t ^= t + imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
@@ -24,10 +32,10 @@ export function randomNormal(n: number, seed: number, mean = 0, std = 1): Float3
   const rand = mulberry32(seed);
   const out = new Float32Array(n);
   for (let i = 0; i < n; i += 2) {
-    const r = Math.sqrt(-2 * Math.log(1 - rand()));
-    const theta = 2 * Math.PI * rand();
-    out[i] = mean + std * r * Math.cos(theta);
-    if (i + 1 < n) out[i + 1] = mean + std * r * Math.sin(theta);
+    const r = sqrt(-2 * log(1 - rand()));
+    const theta = 2 * PI * rand();
+    out[i] = mean + std * r * cos(theta);
+    if (i + 1 < n) out[i + 1] = mean + std * r * sin(theta);
   }
   return out;
 }
@@ -85,7 +93,7 @@ class Sum {
   private c = 0;
   add(x: number): void {
     const t = this.s + x;
-    this.c += Math.abs(this.s) >= Math.abs(x) ? (this.s - t) + x : (x - t) + this.s;
+    this.c += abs(this.s) >= abs(x) ? (this.s - t) + x : (x - t) + this.s;
     this.s = t;
   }
   get value(): number {
@@ -117,22 +125,22 @@ function difference(a: ArrayLike<number>, b: ArrayLike<number>):
   for (let i = 0; i < a.length; i++) {
     const x = a[i];
     const y = b[i];
-    if (!(x === y || (Number.isNaN(x) && Number.isNaN(y)))) changed++;
-    if (Number.isFinite(x) && Number.isFinite(y)) {
+    if (!(x === y || (isNaNNumber(x) && isNaNNumber(y)))) changed++;
+    if (isFiniteNumber(x) && isFiniteNumber(y)) {
       const d = x - y;
       sq.add(d * d);
-      maxAbs = Math.max(maxAbs, Math.abs(d));
+      maxAbs = maxOf(maxAbs, abs(d));
       both++;
     }
   }
   if (both === 0) return { l2: null, maxAbs: null, changed };
-  return { l2: Math.sqrt(sq.value), maxAbs, changed };
+  return { l2: sqrt(sq.value), maxAbs, changed };
 }
 
 function finiteMaxAbs(data: ArrayLike<number>): number {
   let m = 0;
   for (let i = 0; i < data.length; i++) {
-    if (Number.isFinite(data[i])) m = Math.max(m, Math.abs(data[i]));
+    if (isFiniteNumber(data[i])) m = maxOf(m, abs(data[i]));
   }
   return m;
 }
@@ -152,13 +160,13 @@ export function referenceStats(input: ReferenceInput, config: ReferenceConfig): 
   const sqSum = new Sum();
   for (let i = 0; i < v.length; i++) {
     const x = v[i];
-    if (Number.isNaN(x)) { nanCount++; continue; }
-    if (!Number.isFinite(x)) { infCount++; continue; }
+    if (isNaNNumber(x)) { nanCount++; continue; }
+    if (!isFiniteNumber(x)) { infCount++; continue; }
     count++;
     sum.add(x);
-    absSum.add(Math.abs(x));
+    absSum.add(abs(x));
     sqSum.add(x * x); // exact in float64 for a float32 x
-    if (Math.abs(x) <= zeroTolerance) zeroCount++;
+    if (abs(x) <= zeroTolerance) zeroCount++;
     if (x < min) min = x;
     if (x > max) max = x;
   }
@@ -176,12 +184,12 @@ export function referenceStats(input: ReferenceInput, config: ReferenceConfig): 
     const mean = sum.value / count;
     const dev = new Sum(); // two-pass variance: no cancellation
     for (let i = 0; i < v.length; i++) {
-      if (Number.isFinite(v[i])) dev.add((v[i] - mean) * (v[i] - mean));
+      if (isFiniteNumber(v[i])) dev.add((v[i] - mean) * (v[i] - mean));
     }
     fillHistogram(v, min, max, counts, slackDiff);
     stats = {
-      count, mean, std: Math.sqrt(dev.value / count), min, max,
-      absMean: absSum.value / count, l2Norm: Math.sqrt(sqSum.value),
+      count, mean, std: sqrt(dev.value / count), min, max,
+      absMean: absSum.value / count, l2Norm: sqrt(sqSum.value),
       zeroCount, zeroFraction: zeroCount / count, nanCount, infCount,
       histogram: { min, max, counts },
     };
@@ -197,13 +205,13 @@ export function referenceStats(input: ReferenceInput, config: ReferenceConfig): 
       changedFraction: v.length === 0 ? null : d.changed / v.length,
     };
     stats.drift = drift;
-    maxAbsAll = Math.max(maxAbsAll, finiteMaxAbs(input.previous));
+    maxAbsAll = maxOf(maxAbsAll, finiteMaxAbs(input.previous));
   }
   if (input.initial !== undefined) {
     const d = difference(v, input.initial);
     const fromStart: FromStartStats = { relative: relativeTo(d.l2, input.initialL2) };
     stats.fromStart = fromStart;
-    maxAbsAll = Math.max(maxAbsAll, finiteMaxAbs(input.initial));
+    maxAbsAll = maxOf(maxAbsAll, finiteMaxAbs(input.initial));
   }
 
   const edgeSlack: number[] = [];
@@ -227,7 +235,7 @@ export function referenceStats(input: ReferenceInput, config: ReferenceConfig): 
 function fillHistogram(v: ArrayLike<number>, min: number, max: number,
   counts: number[], slackDiff: number[]): void {
   const bins = counts.length;
-  const finite = (x: number) => Number.isFinite(x);
+  const finite = (x: number) => isFiniteNumber(x);
   if (min === max) {
     for (let i = 0; i < v.length; i++) if (finite(v[i])) counts[0]++;
     return;
@@ -235,19 +243,19 @@ function fillHistogram(v: ArrayLike<number>, min: number, max: number,
   const width = max - min; // float64: no overflow even for ±3.4e38
   const edges: number[] = [];
   for (let i = 0; i <= bins; i++) edges.push(i === bins ? max : min + (width * i) / bins);
-  const tol = EDGE_TOLERANCE * Math.max(Math.abs(min), Math.abs(max));
+  const tol = EDGE_TOLERANCE * maxOf(abs(min), abs(max));
   for (let i = 0; i < v.length; i++) {
     const x = v[i];
     if (!finite(x)) continue;
-    let k = Math.min(bins - 1, Math.max(0, Math.floor(((x - min) / width) * bins)));
+    let k = minOf(bins - 1, maxOf(0, floor(((x - min) / width) * bins)));
     while (k > 0 && x < edges[k]) k--;
     while (k < bins - 1 && x >= edges[k + 1]) k++;
     counts[k]++;
     // Edges within tol of x: the index range [lo, hi], found from the float64 edge positions.
-    let lo = Math.min(bins, Math.max(0, Math.ceil(((x - tol - min) / width) * bins)));
+    let lo = minOf(bins, maxOf(0, ceil(((x - tol - min) / width) * bins)));
     while (lo > 0 && edges[lo - 1] >= x - tol) lo--;
     while (lo <= bins && edges[lo] < x - tol) lo++;
-    let hi = Math.min(bins, Math.max(0, Math.floor(((x + tol - min) / width) * bins)));
+    let hi = minOf(bins, maxOf(0, floor(((x + tol - min) / width) * bins)));
     while (hi < bins && edges[hi + 1] <= x + tol) hi++;
     while (hi >= 0 && edges[hi] > x + tol) hi--;
     if (lo <= hi) {
@@ -290,12 +298,12 @@ export function compareStats(actual: WeightStats, ref: Reference): string[] {
       if (a !== null) out.push(`${name}: got ${a}, expected null`);
       return;
     }
-    if (typeof a !== 'number' || !Number.isFinite(a)) {
+    if (typeof a !== 'number' || !isFiniteNumber(a)) {
       out.push(`${name}: got ${a}, expected ${r}`);
       return;
     }
-    const err = Math.abs(a - r);
-    const ok = err <= rel * Math.abs(r) || err <= absFloor;
+    const err = abs(a - r);
+    const ok = err <= rel * abs(r) || err <= absFloor;
     if (!ok) out.push(`${name}: got ${a}, expected ${r} (error ${err.toExponential(2)})`);
   };
   const zeroFloor = 1e-5 * ref.maxAbs;
@@ -364,10 +372,10 @@ function compareHistogram(actual: WeightStats, ref: Reference, out: string[]): v
     cumA += a.counts[e - 1];
     cumR += r.counts[e - 1];
     const slack = e === r.counts.length ? 0 : ref.edgeSlack[e];
-    if (Math.abs(cumA - cumR) > slack && reported++ < 5) {
+    if (abs(cumA - cumR) > slack && reported++ < 5) {
       out.push(`histogram: cumulative count below edge ${e} is ${cumA}, expected ${cumR}` +
-        ` (allowed ±${slack}); counts got [${a.counts.slice(Math.max(0, e - 3), e + 2)}],` +
-        ` expected [${r.counts.slice(Math.max(0, e - 3), e + 2)}] around it`);
+        ` (allowed ±${slack}); counts got [${a.counts.slice(maxOf(0, e - 3), e + 2)}],` +
+        ` expected [${r.counts.slice(maxOf(0, e - 3), e + 2)}] around it`);
     }
   }
 }

@@ -1,0 +1,218 @@
+/**
+ * Each alert kind produced by a real `model.fit` run built to cause it (wasm backend, the
+ * fastest here; BatchNormalization on cpu too), and a healthy run on real MNIST digits that
+ * raises no warning or error.
+ */
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import { Alert, HistoryDocument, paramMonitor, ParamMonitorOptions } from '../src';
+import { loadMnist } from './helpers/mnist';
+import { mulberry32 } from './helpers/reference';
+import { expectNoLeaks } from './helpers/tensor-leaks';
+
+
+/** Seeded regression data: y = x . w + noise, with features of scale `scale`. */
+function regression(n: number, features: number, scale = 1, seed = 7): { x: tf.Tensor2D; y: tf.Tensor2D } {
+  const rand = mulberry32(seed);
+  const w = Array.from({ length: features }, () => rand() * 2 - 1);
+  const xs: number[][] = [];
+  const ys: number[][] = [];
+  for (let i = 0; i < n; i += 1) {
+    const row = Array.from({ length: features }, () => (rand() * 2 - 1) * scale);
+    xs.push(row);
+    ys.push([row.reduce((s, v, j) => s + v * w[j], 0) + 0.01 * (rand() - 0.5)]);
+  }
+  return { x: tf.tensor2d(xs), y: tf.tensor2d(ys) };
+}
+
+async function train(
+  model: tf.LayersModel, data: { x: tf.Tensor; y: tf.Tensor }, epochs: number,
+  options: ParamMonitorOptions = {}, before: tf.CustomCallback[] = [],
+): Promise<HistoryDocument> {
+  const monitor = paramMonitor({ logger: false, ...options });
+  try {
+    await model.fit(data.x, data.y, { epochs, batchSize: 32, callbacks: [...before, monitor] });
+    return monitor.toJSON();
+  } finally {
+    await monitor.dispose();
+  }
+}
+
+const started = (alerts: Alert[], kind: string) => alerts.filter((a) => a.kind === kind && a.status === 'started');
+const loud = (alerts: Alert[]) => alerts.filter((a) => a.severity !== 'info');
+
+describe('alerts from real training runs', () => {
+  beforeAll(async () => {
+    await tf.setBackend('wasm');
+  });
+  expectNoLeaks();
+  const disposeAll = (model: tf.LayersModel, data: { x: tf.Tensor; y: tf.Tensor }) => {
+    model.dispose();
+    tf.dispose([data.x, data.y]);
+  };
+
+  it('a dead ReLU layer: its all-zero weights get no gradient, so `dead` and then `frozen`', async () => {
+    const model = tf.sequential();
+    model.add(tf.layers.dense({ units: 8, inputShape: [4], activation: 'relu', kernelInitializer: 'zeros', name: 'dead_relu' }));
+    model.add(tf.layers.dense({ units: 1, name: 'dead_head' }));
+    model.compile({ optimizer: 'adam', loss: 'meanSquaredError' });
+    const data = regression(128, 4);
+    const { alerts } = await train(model, data, 6);
+    const kernel = model.layers[0].weights[0].name;
+    const dead = started(alerts, 'dead');
+    expect(dead.map((a) => a.weight)).toEqual(expect.arrayContaining([kernel]));
+    expect(dead.find((a) => a.weight === kernel)!).toMatchObject({ severity: 'warn', epoch: 1, value: 1, threshold: 1, layer: 'dead_relu' });
+    const frozen = started(alerts, 'frozen').find((a) => a.weight === kernel)!;
+    expect(frozen).toMatchObject({ severity: 'warn', epoch: 3 }); // frozenPatience 3 snapshots without change
+    expect(frozen.message).toContain(kernel);
+    // the head still learns (its bias moves), so nothing is said about it but what is true
+    expect(alerts.filter((a) => a.layer === 'dead_head' && a.kind === 'dead')).toEqual([]);
+    disposeAll(model, data);
+  });
+
+  it('a base layer frozen before compile is reported once as info, never as a warning', async () => {
+    const model = tf.sequential();
+    model.add(tf.layers.dense({ units: 6, inputShape: [4], activation: 'tanh', trainable: false, name: 'frozen_base' }));
+    model.add(tf.layers.dense({ units: 1, name: 'trained_head' }));
+    model.compile({ optimizer: 'adam', loss: 'meanSquaredError' });
+    const data = regression(128, 4);
+    const { alerts } = await train(model, data, 5);
+    const base = alerts.filter((a) => a.layer === 'frozen_base');
+    expect(base.map((a) => [a.kind, a.severity])).toEqual([['frozen-by-design', 'info'], ['frozen-by-design', 'info']]);
+    expect(new Set(base.map((a) => a.weight)).size).toBe(2);
+    expect(loud(alerts)).toEqual([]);
+    disposeAll(model, data);
+  });
+
+  it('a frozen layer written by another callback with setWeights: `changed-while-frozen`', async () => {
+    const model = tf.sequential();
+    model.add(tf.layers.dense({ units: 6, inputShape: [4], trainable: false, name: 'written_base' }));
+    model.add(tf.layers.dense({ units: 1 }));
+    model.compile({ optimizer: 'adam', loss: 'meanSquaredError' });
+    const data = regression(128, 4);
+    const writer = new tf.CustomCallback({
+      onEpochEnd: async (epoch) => {
+        if (epoch !== 2) return;
+        const [kernel, bias] = model.layers[0].getWeights();
+        const moved = tf.add(kernel, 0.5);
+        model.layers[0].setWeights([moved, bias]);
+        moved.dispose();
+      },
+    });
+    const { alerts } = await train(model, data, 5, {}, [writer]);
+    const changed = started(alerts, 'changed-while-frozen');
+    expect(changed).toHaveLength(1);
+    expect(changed[0]).toMatchObject({ weight: model.layers[0].weights[0].name, epoch: 3, severity: 'warn', value: 1 });
+    expect(alerts.some((a) => a.kind === 'changed-while-frozen' && a.status === 'cleared' && a.epoch === 4)).toBe(true);
+    disposeAll(model, data);
+  });
+
+  it('a layer unfrozen after compile without recompiling: `frozen`, with a hint to recompile', async () => {
+    const model = tf.sequential();
+    model.add(tf.layers.dense({ units: 6, inputShape: [4], trainable: false, name: 'unfrozen_late' }));
+    model.add(tf.layers.dense({ units: 1 }));
+    model.compile({ optimizer: 'adam', loss: 'meanSquaredError' });
+    model.layers[0].trainable = true;
+    const data = regression(128, 4);
+    const { alerts } = await train(model, data, 5);
+    const frozen = started(alerts, 'frozen').filter((a) => a.layer === 'unfrozen_late');
+    expect(frozen).toHaveLength(2);
+    expect(frozen[0].message).toMatch(/compile/);
+    expect(frozen[0].epoch).toBeLessThanOrEqual(3);
+    disposeAll(model, data);
+  });
+
+  it('a learning rate raised 100x mid-run: a `drift` spike at that epoch', async () => {
+    const model = tf.sequential();
+    model.add(tf.layers.dense({ units: 8, inputShape: [6], activation: 'tanh' }));
+    model.add(tf.layers.dense({ units: 1 }));
+    const optimizer = tf.train.sgd(0.002);
+    model.compile({ optimizer, loss: 'meanSquaredError' });
+    const data = regression(256, 6);
+    const raise = new tf.CustomCallback({
+      onEpochBegin: async (epoch) => {
+        if (epoch === 6) optimizer.setLearningRate(0.2);
+      },
+    });
+    const { alerts } = await train(model, data, 8, {}, [raise]);
+    const drift = started(alerts, 'drift');
+    expect(drift.length).toBeGreaterThan(0);
+    expect(Math.min(...drift.map((a) => a.epoch))).toBe(7);
+    expect(drift[0].message).toMatch(/drift/);
+    disposeAll(model, data);
+    optimizer.dispose();
+  });
+
+  it('a learning rate past the stability limit: `exploding` well before `non-finite`, and stopOn ends the run', async () => {
+    const model = tf.sequential();
+    model.add(tf.layers.dense({ units: 1, inputShape: [8], name: 'diverging' }));
+    const optimizer = tf.train.sgd(0.4); // the stability limit is about 2 / (2 * var(x)) = 0.33
+    model.compile({ optimizer, loss: 'meanSquaredError' });
+    const data = regression(256, 8, 3);
+    const seen: Alert[] = [];
+    const history = await train(model, data, 200, { stopOn: ['non-finite'], onAlert: (a) => seen.push(a) });
+    const exploding = started(history.alerts, 'exploding');
+    const nonFinite = started(history.alerts, 'non-finite');
+    expect(exploding.length).toBeGreaterThan(0);
+    expect(nonFinite.length).toBeGreaterThan(0);
+    const firstExploding = Math.min(...exploding.map((a) => a.epoch));
+    const firstNonFinite = Math.min(...nonFinite.map((a) => a.epoch));
+    expect(firstExploding).toBeLessThanOrEqual(2);
+    expect(firstNonFinite).toBeGreaterThan(firstExploding + 5);
+    expect(nonFinite[0].severity).toBe('error');
+    // stopOn set model.stopTraining: the run ended at the first non-finite snapshot, not at 200
+    expect(history.runs[0].endEpoch).toBe(firstNonFinite);
+    expect(seen).toEqual(history.alerts);
+    disposeAll(model, data);
+    optimizer.dispose();
+  });
+
+  it('include / exclude choose the weights watched (snapshots and alerts)', async () => {
+    const model = tf.sequential();
+    model.add(tf.layers.dense({ units: 8, inputShape: [4], activation: 'relu', kernelInitializer: 'zeros', name: 'ignored_dead' }));
+    model.add(tf.layers.dense({ units: 1 }));
+    model.compile({ optimizer: 'adam', loss: 'meanSquaredError' });
+    const data = regression(64, 4);
+    const history = await train(model, data, 4, { exclude: [/^ignored_dead/] });
+    expect(Object.keys(history.snapshots[1].stats)).toEqual(model.layers[1].weights.map((w) => w.name));
+    expect(history.alerts.filter((a) => a.layer === 'ignored_dead')).toEqual([]);
+    expect(history.weights).toHaveLength(4); // the census still lists every weight
+    disposeAll(model, data);
+  });
+
+  it('a healthy run on real MNIST digits raises no warning or error', async () => {
+    const { xs, ys } = loadMnist(1000, { flat: true });
+    const model = tf.sequential();
+    model.add(tf.layers.dense({ units: 64, activation: 'relu', inputShape: [784] }));
+    model.add(tf.layers.dense({ units: 10, activation: 'softmax' }));
+    model.compile({ optimizer: 'adam', loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
+    const history = await train(model, { x: xs, y: ys }, 6, { expectedParams: 784 * 64 + 64 + 64 * 10 + 10 });
+    expect(loud(history.alerts)).toEqual([]);
+    expect(history.snapshots).toHaveLength(7);
+    disposeAll(model, { x: xs, y: ys });
+  });
+});
+
+describe.each(['cpu', 'wasm'])('BatchNormalization on %s: no false alarm on moving statistics', (backend) => {
+  beforeAll(async () => {
+    await tf.setBackend(backend);
+  });
+  expectNoLeaks();
+
+  it('moving_mean and moving_variance change without raising frozen, dead or changed-while-frozen', async () => {
+    const model = tf.sequential();
+    model.add(tf.layers.dense({ units: 8, inputShape: [6] }));
+    model.add(tf.layers.batchNormalization());
+    model.add(tf.layers.dense({ units: 1 }));
+    model.compile({ optimizer: 'adam', loss: 'meanSquaredError' });
+    const data = regression(128, 6);
+    const history = await train(model, data, 5);
+    const moving = history.weights.filter((w) => w.movingStatistic).map((w) => w.name);
+    expect(moving).toHaveLength(2);
+    for (const name of moving) expect(history.snapshots[5].stats[name].drift!.changedFraction).toBeGreaterThan(0);
+    expect(history.alerts.filter((a) => moving.includes(a.weight ?? ''))).toEqual([]);
+    expect(loud(history.alerts)).toEqual([]);
+    model.dispose();
+    tf.dispose([data.x, data.y]);
+  });
+});
