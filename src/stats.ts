@@ -64,6 +64,19 @@ function powerOfTwoScale(maxAbs: tf.Scalar): tf.Scalar {
   return tf.pow(tf.scalar(2), tf.neg(exponent));
 }
 
+/**
+ * The largest float32 <= t, so that `|x| <= t` on float32 elements means the same as in float64
+ * (rounding t to nearest could round it up, past elements that are above t).
+ */
+function float32AtMost(t: number): number {
+  const f = Math.fround(t);
+  if (f <= t) return f;
+  const view = new DataView(new ArrayBuffer(4));
+  view.setFloat32(0, f);
+  view.setInt32(0, view.getInt32(0) - 1); // t >= 0: one ulp down
+  return view.getFloat32(0);
+}
+
 /** x where it is positive and finite, else 1: a divisor that never yields NaN. */
 function safeDivisor(x: tf.Scalar): tf.Scalar {
   return tf.where(tf.logicalAnd(tf.greater(x, 0), tf.isFinite(x)), x, tf.onesLike(x));
@@ -120,7 +133,7 @@ function packOne(input: StatsInput, config: StatsConfig): tf.Tensor1D {
   const centredScale = powerOfTwoScale(tf.max(tf.abs(centred)) as tf.Scalar);
   const sumSq = blockedSum(tf.square(tf.mul(centred, centredScale)) as tf.Tensor1D);
   const absRatio = tf.div(blockedSum(tf.mul(tf.abs(xz), scale) as tf.Tensor1D), n) as tf.Scalar;
-  const zeroCount = tf.sum(tf.lessEqual(tf.abs(x), config.zeroTolerance));
+  const zeroCount = tf.sum(tf.lessEqual(tf.abs(x), float32AtMost(config.zeroTolerance)));
 
   // Histogram: bin = floor((x - lo) / (hi - lo) * bins), clipped so x == hi lands in the last
   // bin; non-finite elements get index `bins`, which Bincount ignores.
@@ -137,8 +150,11 @@ function packOne(input: StatsInput, config: StatsConfig): tf.Tensor1D {
   if (input.previous) diffParts(x, finite, nan, input.previous, parts, true);
   if (input.initial) diffParts(x, finite, nan, input.initial, parts, false);
   const ints = tf.concat([tf.stack(parts.ints), histogram]);
-  const high = tf.floorDiv(ints, INT_SPLIT);
-  const low = tf.sub(ints, tf.mul(high, INT_SPLIT));
+  // An int32 divisor keeps the split in int32 (a number divisor makes wasm work in float32); if
+  // wasm's floorDiv is off by one, `low` is still exact and absorbs it.
+  const split = tf.scalar(INT_SPLIT, 'int32');
+  const high = tf.floorDiv(ints, split);
+  const low = tf.sub(ints, tf.mul(high, split));
   return tf.concat([tf.cast(high, 'float32'), tf.cast(low, 'float32'), tf.stack(parts.floats)]) as tf.Tensor1D;
 }
 

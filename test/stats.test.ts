@@ -385,7 +385,10 @@ describe.each(['cpu', 'wasm'])('computeStats on the %s backend', (backend) => {
       await check([{ name: '1000 + U(-1,1)', shape: [1500, 2000], value,
         previous: nudged(value, 104, 0.01), previousL2: 'measured' }], { bins: 100, zeroTolerance: 0 });
     });
-    it('2^24 + 3 elements of 5 + N(0, 1), two NaN: counts that float32 cannot hold', async () => {
+    // 16.7M elements take 73 s on the cpu backend and 4 s on wasm; the packing of counts is the
+    // same code on both, and wasm is where a float32 rounding of it was found, so it runs there.
+    const onWasm = backend === 'wasm' ? it : it.skip;
+    onWasm('2^24 + 3 elements of 5 + N(0, 1), two NaN: counts that float32 cannot hold', async () => {
       // 2^24 + 1 finite elements, all within the zero tolerance and in the one bin: every count
       // is odd and above 2^24, so one rounded to float32 anywhere on the way is off by one.
       const value = bigOver2p24();
@@ -401,11 +404,13 @@ describe.each(['cpu', 'wasm'])('computeStats on the %s backend', (backend) => {
       const empty = new Float32Array(0);
       const value = randomNormal(600, 91);
       await check([
-        { name: 'normal', shape: [20, 30], value, previous: nudged(value, 92, 0.1), previousL2: 'measured' },
+        { name: 'normal', shape: [20, 30], value, previous: nudged(value, 92, 0.1),
+          previousL2: 'measured' },
         { name: 'empty', shape: [0, 3], value: empty, previous: empty, previousL2: null },
         { name: 'int32', shape: [3, 3], dtype: 'int32',
           value: Int32Array.from([1, 2, 3, 0, 0, -7, 9, 9, 9]), initial: new Int32Array(9), initialL2: 0 },
-        { name: 'NaN and Inf', shape: [5], value: Float32Array.from([Number.NaN, 1, Infinity, 2, -Infinity]) },
+        { name: 'NaN and Inf', shape: [5],
+          value: Float32Array.from([Number.NaN, 1, Infinity, 2, -Infinity]) },
         { name: 'all NaN', shape: [2], value: Float32Array.from([Number.NaN, Number.NaN]) },
         { name: 'constant', shape: [4], value: new Float32Array(4).fill(2) },
         { name: '±3e38', shape: [3], value: Float32Array.from([3e38, -3e38, 3e38]),

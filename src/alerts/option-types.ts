@@ -29,7 +29,9 @@ export interface AlertOptions {
    */
   frozenTolerance?: number;
   /**
-   * `frozen`: unchanged snapshots in a row before a trained weight is reported frozen.
+   * `frozen`: unchanged snapshots in a row before a trained weight is reported frozen. 3 rides
+   * out the odd batch with no gradient for a weight while reporting a weight the optimizer misses
+   * by epoch 3.
    * @default 3
    */
   frozenPatience?: number;

@@ -49,6 +49,18 @@ describe('dead', () => {
     });
   });
 
+  it('leaves a weight the optimizer does not update to the frozen rule (no double warning)', () => {
+    const engine = engineFor([weightRecord(B, { optimized: false })]);
+    const series = [zeros(1), moved(0, zeros(1)), moved(0, zeros(1)), moved(0, zeros(1))];
+    const alerts = series.flatMap((weightStats, epoch) => engine.evaluate(snapshot(epoch, { [B]: weightStats })));
+    expect(alerts.map((a) => a.kind)).toEqual(['frozen']);
+  });
+
+  it('checks a weight whose optimizer list is unknown (optimized null)', () => {
+    const engine = engineFor([weightRecord(B, { optimized: null })]);
+    expect(engine.evaluate(snapshot(1, { [B]: zeros(1) })).map((a) => a.kind)).toEqual(['dead']);
+  });
+
   it('clears when the weight comes back to life', () => {
     const engine = engineFor([weightRecord(B)]);
     engine.evaluate(snapshot(1, { [B]: zeros(1) }));
