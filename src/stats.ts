@@ -164,13 +164,15 @@ function packedLength(input: StatsInput, bins: number): { ints: number; total: n
   return { ints, total: 2 * ints + FLOATS_PER_WEIGHT + diffs * FLOATS_PER_DIFF };
 }
 
-function relativeTo(l2: number | null, reference: number | null | undefined): number | null {
+/** `l2 / reference`: 0 when l2 is 0, null when l2 is null or the reference is not > 0. */
+export function relativeTo(l2: number | null, reference: number | null | undefined): number | null {
   if (l2 === null) return null;
   if (l2 === 0) return 0;
   return reference != null && reference > 0 ? l2 / reference : null;
 }
 
-function emptyStats(input: StatsInput, bins: number): WeightStats {
+/** The statistics of a 0-element weight: counts 0, everything else null. */
+export function emptyStats(input: StatsInput, bins: number): WeightStats {
   const stats: WeightStats = {
     count: 0, mean: null, std: null, min: null, max: null, absMean: null, l2Norm: null,
     zeroCount: 0, zeroFraction: null, nanCount: 0, infCount: 0,

@@ -83,11 +83,13 @@ describe('drift', () => {
       expect(feed(engine, W, [stats(), moved(2.4), moved(0.5)]).flat()).toEqual([]);
     });
 
-    it('skips the second comparison of a weight that started at zero (its first has no relative drift)', () => {
+    it('judges a weight that started at zero by spikes only, after its warmup comparison', () => {
       const engine = engineFor([weightRecord(W)], { driftThreshold: 1 });
       const zero = stats({ l2Norm: 0, min: 0, max: 0, zeroFraction: 1, zeroCount: 4 });
-      const alerts = feed(engine, W, [zero, moved(null), moved(1.9), moved(1.2)]);
-      expect(summary(alerts)).toEqual([{ at: 3, kind: 'drift', status: 'started', count: 1 }]);
+      // 1.9 is the warmup comparison; 1.2, 1.1, 1.3 are above driftThreshold 1 but a zero-started
+      // weight is small early on, so only 9 (> 5 x median 1.2) is reported.
+      const alerts = feed(engine, W, [zero, moved(null), moved(1.9), moved(1.2), moved(1.1), moved(1.3), moved(9)]);
+      expect(summary(alerts)).toEqual([{ at: 6, kind: 'drift', status: 'started', count: 1 }]);
     });
 
     it('keeps driftWarmup values out of the spike history', () => {

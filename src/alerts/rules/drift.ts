@@ -7,7 +7,9 @@ import { inDriftWarmup } from '../weight-state';
 /**
  * `drift`: a trained weight moved a lot since its previous snapshot: relative drift above
  * `driftThreshold`, or a spike above `driftSpikeFactor` x the median of its earlier relative
- * drifts (once it has `driftSpikeMinHistory` of them and their median is above 0). The first
+ * drifts (once it has `driftSpikeMinHistory` of them and their median is above 0). A weight whose
+ * initial values were all zero is judged by spikes only (its relative drift is large while it is
+ * small: a healthy bias drifts 3x its norm in its third epoch). The first
  * comparisons of each weight (`driftWarmup`) are neither checked nor kept as history. For a spike the
  * threshold is `driftSpikeFactor` x median.
  *
@@ -24,7 +26,10 @@ export const driftRule: WeightRule = {
     if (!progressed || value === null || inDriftWarmup(state, options)) return null;
     const threshold = options.driftThreshold;
     const limit = `driftThreshold ${formatOption(threshold)}`;
-    if (value > threshold) {
+    // A weight that started at zero (a bias, BatchNorm's beta) stays small for a while, so its
+    // relative drift is large on healthy runs: it is judged by spikes only.
+    const startedAtZero = state.initialL2 === null || state.initialL2 === 0;
+    if (!startedAtZero && value > threshold) {
       return { holds: true, value, threshold, text: `relative drift ${formatNumber(value, threshold)} is above ${limit}` };
     }
     const history = state.driftHistory;
