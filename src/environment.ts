@@ -1,6 +1,7 @@
 /** Where the statistics run: tfjs version, backend, and whether that backend is on a GPU. */
 import * as tf from '@tensorflow/tfjs';
 import type { EnvironmentRecord } from './history-types';
+import { resolveStatsPath, StatsOn } from './stats-path';
 
 // Read at run time: package.json sits one level above both src/ and dist/.
 // eslint-disable-next-line @typescript-eslint/no-var-requires
@@ -14,7 +15,7 @@ interface NodeBackend {
 
 const GPU_BACKENDS = new Set(['webgl', 'webgpu']);
 
-export function describeEnvironment(): EnvironmentRecord {
+export function describeEnvironment(statsOn: StatsOn): EnvironmentRecord {
   const backendName = tf.getBackend();
   const backend = tf.backend() as unknown as NodeBackend;
   const nodeGpu = backendName === 'tensorflow' && backend.isUsingGpuDevice === true;
@@ -25,5 +26,6 @@ export function describeEnvironment(): EnvironmentRecord {
     tfjsNodeGpuPackage: backendName === 'tensorflow' && backend.isGPUPackage === true,
     nodeVersion: typeof process !== 'undefined' && process.versions ? process.versions.node : null,
     monitorVersion,
+    statsPath: resolveStatsPath(statsOn),
   };
 }

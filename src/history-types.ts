@@ -116,6 +116,8 @@ export interface EnvironmentRecord {
   tfjsNodeGpuPackage: boolean;
   nodeVersion: string | null;
   monitorVersion: string;
+  /** Where the statistics were computed (see the `statsOn` option). */
+  statsPath: 'device' | 'host';
 }
 
 /** A snapshot of every watched weight, taken at training start and after epochs or batches. */
@@ -176,7 +178,13 @@ export interface TrainingRun {
 export interface HistoryDocument {
   schemaVersion: number;
   environment: EnvironmentRecord;
-  options: { bins: number; zeroTolerance: number; everyEpochs: number | null; everyBatches: number | null };
+  options: {
+    bins: number;
+    zeroTolerance: number;
+    everyEpochs: number | null;
+    everyBatches: number | null;
+    statsOn: 'auto' | 'device' | 'host';
+  };
   model: ModelRecord;
   weights: WeightRecord[];
   runs: TrainingRun[];

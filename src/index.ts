@@ -1,8 +1,9 @@
 export { ParamMonitor, paramMonitor } from './monitor';
 export type { ParamMonitorOptions } from './monitor-options';
-export { ALERT_KINDS } from './monitor-options';
+export { ALERT_KINDS, DEFAULT_ALERT_OPTIONS } from './alerts/options';
 export type { CoreOptions } from './options';
-export type { AlertOptions } from './alerts/options';
+export type { StatsOn } from './stats-path';
+export type { AlertOptions, WeightPattern } from './alerts/options';
 export { weightStats } from './weight-stats';
 export type { WeightStatsOptions } from './weight-stats';
 export { SCHEMA_VERSION } from './history-types';

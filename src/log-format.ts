@@ -1,13 +1,10 @@
 /** Readable text for the log: one line per snapshot, per-weight detail lines, the closing table. */
+import { formatNumber as formatAlertNumber } from './alerts/format-number';
 import type { Alert, ModelRecord, Snapshot, WeightRecord } from './history-types';
 
-/** Compact number: 4 significant digits, exponent form when very small or large. */
-export function formatNumber(x: number | null | undefined): string {
-  if (x === null || x === undefined) return '-';
-  if (x === 0) return '0';
-  const a = Math.abs(x);
-  if (a >= 1e5 || a < 1e-3) return x.toExponential(2);
-  return String(Number(x.toPrecision(4)));
+/** A statistic for a log line: '-' when absent, else as alert messages write numbers. */
+function formatNumber(x: number | null | undefined): string {
+  return x === null || x === undefined ? '-' : formatAlertNumber(x);
 }
 
 const grouped = (n: number) => n.toLocaleString('en-US');

@@ -3,6 +3,8 @@
  * logger, or nothing; plus an optional JSON-lines file. The file gets a logger of its own, so a
  * user's logger is never modified.
  */
+import * as fs from 'fs';
+import * as path from 'path';
 import * as winston from 'winston';
 import type { ResolvedCoreOptions } from './options';
 
@@ -22,6 +24,27 @@ export function createConsoleLogger(): winston.Logger {
   });
 }
 
+/**
+ * Opens the log file once, so that a path that cannot be written fails when the monitor is
+ * created, naming the path. The folder must exist: winston's file transport (and Node's recursive
+ * mkdir, on some file systems) would otherwise spin in a busy loop on a folder it cannot create.
+ */
+function ensureWritable(file: string): void {
+  const folder = path.dirname(path.resolve(file));
+  let isFolder = false;
+  try {
+    isFolder = fs.statSync(folder).isDirectory();
+  } catch {
+    isFolder = false;
+  }
+  if (!isFolder) throw new RangeError(`The \`logFile\` option names a file in a folder that does not exist: ${file} (create ${folder} first).`);
+  try {
+    fs.closeSync(fs.openSync(file, 'a'));
+  } catch (error) {
+    throw new RangeError(`The \`logFile\` option names a file that cannot be written: ${file} (${(error as Error).message}).`);
+  }
+}
+
 export class LogSink {
   private readonly loggers: winston.Logger[] = [];
   private readonly owned: winston.Logger[] = [];
@@ -32,6 +55,7 @@ export class LogSink {
       else this.own(createConsoleLogger());
     }
     if (options.logFile !== undefined) {
+      ensureWritable(options.logFile);
       this.own(winston.createLogger({
         level: 'debug',
         format: winston.format.combine(winston.format.timestamp(), winston.format.json()),

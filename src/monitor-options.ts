@@ -1,14 +1,9 @@
 /** All options of `paramMonitor()`: the core ones, the alert rules, and what to do on an alert. */
 import type { Alert, AlertKind } from './history-types';
 import type { AlertOptions, ResolvedAlertOptions } from './alerts/options';
-import { ALERT_OPTION_KEYS, validateAlertOptions } from './alerts/options';
+import { ALERT_KINDS, ALERT_OPTION_KEYS, validateAlertOptions } from './alerts/options';
 import type { CoreOptions, ResolvedCoreOptions } from './options';
 import { CORE_KEYS, show, validateCoreOptions } from './validate-options';
-
-export const ALERT_KINDS: readonly AlertKind[] = [
-  'non-finite', 'frozen', 'changed-while-frozen', 'frozen-by-design', 'dead', 'drift', 'exploding',
-  'vanishing', 'param-count', 'monitor-error',
-];
 
 export interface ParamMonitorOptions extends CoreOptions, AlertOptions {
   /**

@@ -41,11 +41,13 @@ export class ParamMonitor extends tf.Callback {
   private epochsCompleted = 0;
   private batchesCompleted = 0;
   private disposed = false;
+  /** Set when a `stopOn` alert asked this `fit` call to stop; reset when the next one begins. */
+  private stopRequested = false;
 
   constructor(options: ParamMonitorOptions = {}) {
     super();
     this.options = validateMonitorOptions(options);
-    this.store = new SnapshotStore({ bins: this.options.bins, zeroTolerance: this.options.zeroTolerance });
+    this.store = new SnapshotStore({ bins: this.options.bins, zeroTolerance: this.options.zeroTolerance }, this.options.statsOn);
     this.engine = new AlertEngine(this.options.alerts);
     this.sink = new LogSink(this.options);
     // tfjs calls these unbound when it wraps the monitor as a plain config object.
@@ -64,8 +66,9 @@ export class ParamMonitor extends tf.Callback {
   override async onTrainBegin(): Promise<void> {
     if (this.disposed) throw new Error('tfjs-param-monitor: this monitor was disposed; create a new one with paramMonitor().');
     const model = this.trainedModel;
+    this.stopRequested = false;
     this.census = takeCensus(model);
-    this.environment = describeEnvironment();
+    this.environment = describeEnvironment(this.options.statsOn);
     this.engine.setWeights(this.census.weights.map((w) => w.record));
     this.runs.push({ startEpoch: this.epochsCompleted, endEpoch: null, startTime: new Date().toISOString(), endTime: null });
     const watched = this.watched().length;
@@ -143,7 +146,8 @@ export class ParamMonitor extends tf.Callback {
     for (const alert of alerts) {
       this.alerts.push(alert);
       const { message, ...meta } = alert;
-      this.sink.log(ALERT_LEVEL[alert.severity], message, { event: 'alert', ...meta });
+      // A condition that clears is good news: logged at info, recorded with its kind's severity.
+      this.sink.log(alert.status === 'cleared' ? 'info' : ALERT_LEVEL[alert.severity], message, { event: 'alert', ...meta });
       if (this.options.onAlert) {
         try {
           this.options.onAlert(alert);
@@ -151,7 +155,8 @@ export class ParamMonitor extends tf.Callback {
           this.sink.log('error', `The \`onAlert\` callback threw: ${(error as Error).message}`, { event: 'onAlert-error' });
         }
       }
-      if (alert.status === 'started' && this.options.stopOn.has(alert.kind)) {
+      if (alert.status === 'started' && this.options.stopOn.has(alert.kind) && !this.stopRequested) {
+        this.stopRequested = true;
         try {
           this.trainedModel.stopTraining = true;
           this.sink.log('warn', `stopping training: ${alert.kind} alert on ${alert.weight ?? 'the model'} (stopOn)`, {
@@ -168,10 +173,11 @@ export class ParamMonitor extends tf.Callback {
   toJSON(): HistoryDocument {
     const doc: HistoryDocument = {
       schemaVersion: SCHEMA_VERSION,
-      environment: this.environment ?? describeEnvironment(),
+      environment: this.environment ?? describeEnvironment(this.options.statsOn),
       options: {
         bins: this.options.bins, zeroTolerance: this.options.zeroTolerance,
         everyEpochs: this.options.everyEpochs, everyBatches: this.options.everyBatches,
+        statsOn: this.options.statsOn,
       },
       model: this.census?.model ?? { name: '', totalParams: 0, trainableParams: 0, nonTrainableParams: 0, layers: [] },
       weights: this.census ? this.census.weights.map((w) => w.record) : [],

@@ -6,7 +6,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { WeightStats } from './history-types';
-import { computeStats, StatsConfig } from './stats';
+import type { StatsConfig } from './stats';
+import { measureWith, StatsOn } from './stats-path';
 
 interface Kept {
   previous: tf.Tensor;
@@ -18,11 +19,12 @@ interface Kept {
 export class SnapshotStore {
   private readonly kept = new Map<string, Kept>();
 
-  constructor(private readonly config: StatsConfig) {}
+  constructor(private readonly config: StatsConfig, private readonly statsOn: StatsOn = 'auto') {}
 
   /** Measures the given weights against their kept copies, then keeps their current values. */
   async measure(weights: { name: string; value: tf.Tensor }[]): Promise<Record<string, WeightStats>> {
-    const stats = await computeStats(
+    const stats = await measureWith(
+      this.statsOn,
       weights.map(({ name, value }) => {
         const kept = this.kept.get(name);
         return kept ? { value, ...kept } : { value };

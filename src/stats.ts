@@ -236,7 +236,8 @@ function decode(input: StatsInput, v: Float32Array, config: StatsConfig): Weight
   return stats;
 }
 
-function checkInput(input: StatsInput, i: number): void {
+/** Throws when a `previous` or `initial` copy does not have the value's shape. */
+export function checkInput(input: StatsInput, i: number): void {
   for (const key of ['previous', 'initial'] as const) {
     const ref = input[key];
     if (ref && !tf.util.arraysEqual(ref.shape, input.value.shape)) {

@@ -1,5 +1,6 @@
 /** Checks every core option when the monitor is created; messages name the option and echo the value. */
 import type { CoreOptions, ResolvedCoreOptions } from './options';
+import { STATS_ON } from './stats-path';
 
 /** Echoes a bad value readably in an error message. */
 export function show(value: unknown): string {
@@ -19,10 +20,10 @@ function positiveInteger(name: string, value: unknown, max: number): number {
   return value;
 }
 
-const CORE_KEYS = ['model', 'bins', 'zeroTolerance', 'everyEpochs', 'everyBatches', 'logger', 'logFile'] as const;
+const CORE_KEYS = ['model', 'bins', 'zeroTolerance', 'everyEpochs', 'everyBatches', 'statsOn', 'logger', 'logFile'] as const;
 
 export function validateCoreOptions(options: CoreOptions): ResolvedCoreOptions {
-  const { model, bins, zeroTolerance, everyEpochs, everyBatches, logger, logFile } = options;
+  const { model, bins, zeroTolerance, everyEpochs, everyBatches, statsOn, logger, logFile } = options;
   if (model !== undefined && (model === null || typeof model !== 'object' || typeof (model as { getWeights?: unknown }).getWeights !== 'function' || !Array.isArray((model as { layers?: unknown }).layers))) {
     throw new TypeError(`The \`model\` option must be a tf.LayersModel (from tf.sequential() or tf.model()), but got ${show(model)}.`);
   }
@@ -31,6 +32,9 @@ export function validateCoreOptions(options: CoreOptions): ResolvedCoreOptions {
     if (!Number.isFinite(zeroTolerance) || zeroTolerance < 0) {
       throw new RangeError(`The \`zeroTolerance\` option must be a finite number >= 0, but got ${show(zeroTolerance)}.`);
     }
+  }
+  if (statsOn !== undefined && !STATS_ON.includes(statsOn)) {
+    throw new RangeError(`The \`statsOn\` option must be one of ${STATS_ON.map((v) => `'${v}'`).join(', ')}, but got ${show(statsOn)}.`);
   }
   if (everyEpochs !== undefined && everyBatches !== undefined) {
     throw new TypeError(`The \`everyEpochs\` and \`everyBatches\` options cannot be combined, but got everyEpochs ${show(everyEpochs)} and everyBatches ${show(everyBatches)}.`);
@@ -52,6 +56,7 @@ export function validateCoreOptions(options: CoreOptions): ResolvedCoreOptions {
     zeroTolerance: zeroTolerance ?? 0,
     everyEpochs: everyBatches !== undefined ? null : everyEpochs === undefined ? 1 : positiveInteger('everyEpochs', everyEpochs, Number.MAX_SAFE_INTEGER),
     everyBatches: everyBatches === undefined ? null : positiveInteger('everyBatches', everyBatches, Number.MAX_SAFE_INTEGER),
+    statsOn: statsOn ?? 'auto',
     logger,
     logFile,
   };

@@ -71,6 +71,7 @@ describe.each(['cpu', 'wasm'])('model.fit on the %s backend', (backend) => {
     expect(history.environment.backend).toBe(backend);
     expect(history.environment.tfjsVersion).toBe(tf.version.tfjs);
     expect(history.environment.gpu).toBe(false);
+    expect(history.environment.statsPath).toBe('host'); // 'auto' on a host-memory backend
     expect(history.runs).toHaveLength(1);
     expect(history.runs[0]).toMatchObject({ startEpoch: 0, endEpoch: 3 });
     await monitor.dispose();
@@ -79,6 +80,45 @@ describe.each(['cpu', 'wasm'])('model.fit on the %s backend', (backend) => {
     expect(tf.memory().numTensors).toBe(during - 2 * names.length);
     tf.dispose([xs, ys]);
     model.dispose();
+  });
+
+  it('the device and host engines record the same history', async () => {
+    const { xs, ys } = loadMnist(128, { flat: true });
+    const run = async (statsOn: 'device' | 'host', weights: tf.Tensor[]) => {
+      const model = mlp();
+      model.setWeights(weights);
+      const monitor = paramMonitor({ logger: false, statsOn, bins: 10 });
+      await model.fit(xs, ys, { epochs: 2, batchSize: 32, shuffle: false, callbacks: [monitor] });
+      const history = monitor.toJSON();
+      await monitor.dispose();
+      model.dispose();
+      return history;
+    };
+    const template = mlp();
+    const weights = template.getWeights().map((w) => w.clone());
+    template.dispose();
+    const device = await run('device', weights);
+    const host = await run('host', weights);
+    tf.dispose(weights);
+    expect([device.environment.statsPath, host.environment.statsPath]).toEqual(['device', 'host']);
+    expect(host.snapshots).toHaveLength(device.snapshots.length);
+    const close = (a: number | null | undefined, b: number | null | undefined, scale: number) =>
+      a === b || (a != null && b != null && Math.abs(a - b) <= 1e-5 * Math.max(Math.abs(a), Math.abs(b), scale));
+    host.snapshots.forEach((snap, i) => {
+      // two models, so two sets of variable names: weights are compared in order
+      const deviceStats = Object.values(device.snapshots[i].stats);
+      Object.values(snap.stats).forEach((h, j) => {
+        const d = deviceStats[j];
+        const scale = Math.max(Math.abs(d.min ?? 0), Math.abs(d.max ?? 0));
+        expect([h.count, h.nanCount, h.zeroCount, h.min, h.max]).toEqual([d.count, d.nanCount, d.zeroCount, d.min, d.max]);
+        for (const key of ['mean', 'std', 'absMean', 'l2Norm'] as const) expect(close(h[key], d[key], scale)).toBe(true);
+        expect(close(h.drift?.relative, d.drift?.relative, 0)).toBe(true);
+        expect(close(h.fromStart?.relative, d.fromStart?.relative, 0)).toBe(true);
+        expect(h.drift?.changedFraction).toEqual(d.drift?.changedFraction);
+        expect(h.histogram.counts.reduce((a, b) => a + b, 0)).toBe(d.histogram.counts.reduce((a, b) => a + b, 0));
+      });
+    });
+    tf.dispose([xs, ys]);
   });
 
   it('continues the history across several fit calls, next to earlyStopping', async () => {

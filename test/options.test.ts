@@ -2,6 +2,8 @@
  * Every option is validated when the monitor is created; a wrong value throws a TypeError or
  * RangeError that names the option and echoes the value. Valid zeros stay zeros.
  */
+import * as os from 'os';
+import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import { paramMonitor, ParamMonitorOptions, weightStats } from '../src';
 import { expectNoLeaks } from './helpers/tensor-leaks';
@@ -34,9 +36,17 @@ describe('option validation', () => {
     [{ stopOn: ['nan'] }, RangeError, /The `stopOn` option must list alert kinds \(non-finite, .*\), but got "nan"\./],
     [{ binz: 30 }, TypeError, /Unknown option `binz` \(got 30\)\. Known options: model, bins,/],
     [{ driftThreshold: -1 }, RangeError, /`driftThreshold`.*-1/],
+    [{ statsOn: 'gpu' }, RangeError, /The `statsOn` option must be one of 'auto', 'device', 'host', but got "gpu"\./],
   ])('%p', (options, type, message) => {
     expect(create(options)).toThrow(type);
     expect(create(options)).toThrow(message);
+  });
+
+  it('rejects a logFile that cannot be written, naming the file, before training starts', () => {
+    const missing = path.join(os.tmpdir(), 'no-such-folder-param-monitor', 'log.jsonl');
+    expect(create({ logFile: missing })).toThrow(RangeError);
+    expect(create({ logFile: missing })).toThrow(/The `logFile` option names a file in a folder that does not exist: .*no-such-folder-param-monitor\/log.jsonl/);
+    expect(create({ logFile: os.tmpdir() })).toThrow(/The `logFile` option names a file that cannot be written: .*EISDIR/);
   });
 
   it('rejects options that are not an object', () => {
@@ -46,9 +56,9 @@ describe('option validation', () => {
 
   it('keeps valid zeros and fills documented defaults', () => {
     const history = paramMonitor({ logger: false, zeroTolerance: 0, bins: 1 }).toJSON();
-    expect(history.options).toEqual({ bins: 1, zeroTolerance: 0, everyEpochs: 1, everyBatches: null });
-    expect(paramMonitor({ logger: false }).toJSON().options).toEqual({ bins: 30, zeroTolerance: 0, everyEpochs: 1, everyBatches: null });
-    expect(paramMonitor({ logger: false, everyBatches: 10 }).toJSON().options).toEqual({ bins: 30, zeroTolerance: 0, everyEpochs: null, everyBatches: 10 });
+    expect(history.options).toEqual({ bins: 1, zeroTolerance: 0, everyEpochs: 1, everyBatches: null, statsOn: 'auto' });
+    expect(paramMonitor({ logger: false }).toJSON().options).toEqual({ bins: 30, zeroTolerance: 0, everyEpochs: 1, everyBatches: null, statsOn: 'auto' });
+    expect(paramMonitor({ logger: false, everyBatches: 10 }).toJSON().options).toEqual({ bins: 30, zeroTolerance: 0, everyEpochs: null, everyBatches: 10, statsOn: 'auto' });
   });
 
   it('an unused monitor still exports a well-formed, empty history', () => {

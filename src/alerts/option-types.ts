@@ -47,6 +47,8 @@ export interface AlertOptions {
    * norm in one snapshot. After `driftWarmup`, healthy MNIST runs stay below 0.7 per epoch; with a
    * snapshot every batch the small bias vectors of an sgd run at lr 0.5 reach 1.3 to 2.2 in the
    * first batches, hence 2 rather than 1. Mid-run jumps below this are the spike check's job.
+   * Weights whose initial values were all zero (biases, BatchNormalization beta) are judged by
+   * spikes only: while they are small, a healthy epoch moves them by several times their norm.
    * @default 2
    */
   driftThreshold?: number;

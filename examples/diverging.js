@@ -1,0 +1,29 @@
+'use strict';
+/**
+ * A run that goes wrong on purpose: linear regression with SGD at a learning rate past the
+ * stability limit. The weights grow epoch by epoch; the monitor warns (`exploding`, `drift`)
+ * long before they overflow, and `stopOn: ['non-finite']` ends the run when they do.
+ *
+ *   npm run build && node examples/diverging.js
+ */
+const tf = require('@tensorflow/tfjs');
+const { paramMonitor } = require('../dist');
+
+async function main() {
+  await tf.setBackend('cpu');
+  const x = tf.randomUniform([256, 8], -3, 3, 'float32', 1);
+  const y = tf.matMul(x, tf.randomUniform([8, 1], -1, 1, 'float32', 2));
+  const model = tf.sequential({ layers: [tf.layers.dense({ units: 1, inputShape: [8], name: 'regression' })] });
+  const optimizer = tf.train.sgd(0.4); // stable only below about 2 / (2 * var(x)) = 0.33
+  model.compile({ optimizer, loss: 'meanSquaredError' });
+  const monitor = paramMonitor({ stopOn: ['non-finite'] });
+  await model.fit(x, y, { epochs: 100, batchSize: 32, verbose: 0, callbacks: [monitor] });
+  const { alerts, runs } = monitor.toJSON();
+  console.log(`stopped after ${runs[0].endEpoch} of 100 epochs with ${alerts.length} alerts`);
+  await monitor.dispose();
+  model.dispose();
+  optimizer.dispose();
+  tf.dispose([x, y]);
+}
+
+main();
