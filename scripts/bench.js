@@ -3,7 +3,7 @@
 //
 // 1. Overhead of the monitor on real training: an MNIST MLP trained for a few epochs with and
 //    without the monitor (snapshot every epoch, default `statsOn: 'auto'`), per backend;
-//    alternating runs, median of 3.
+//    alternating runs, median of 5.
 // 2. Cost of measuring one weight of N elements, per backend, with the device engine (tensor ops)
 //    and the host engine (fused loops): the measurement behind `statsOn: 'auto'`. For scale: plain
 //    tfjs reductions that give only mean and variance (tf.moments), and the N x bins one-hot
@@ -56,7 +56,7 @@ async function trainingOverhead(backend) {
   const plain = [];
   const monitored = [];
   const snapshots = [];
-  for (let i = 0; i < 3; i += 1) {
+  for (let i = 0; i < 5; i += 1) {
     plain.push((await run(false)).ms);
     const m = await run(true);
     monitored.push(m.ms);
