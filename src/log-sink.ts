@@ -69,8 +69,20 @@ export class LogSink {
     this.owned.push(logger);
   }
 
+  /** Whether any logger would write records of this level (so detail lines are built only then). */
+  enabled(level: Level): boolean {
+    return this.loggers.some((logger) => logger.isLevelEnabled(level));
+  }
+
+  /** Never throws: a logger that fails (a format that throws, a closed stream) must not stop training. */
   log(level: Level, message: string, meta: Meta = {}): void {
-    for (const logger of this.loggers) logger.log(level, message, { source: 'tfjs-param-monitor', ...meta });
+    for (const logger of this.loggers) {
+      try {
+        logger.log(level, message, { source: 'tfjs-param-monitor', ...meta });
+      } catch {
+        // Nowhere left to report it: the logger is what failed.
+      }
+    }
   }
 
   /** Flushes and closes the loggers the sink created (never the user's). Resolves when written. */

@@ -54,9 +54,14 @@ export function validateMonitorOptions(options: ParamMonitorOptions): ResolvedMo
   for (const key of ALERT_OPTION_KEYS) {
     if ((options as Record<string, unknown>)[key] !== undefined) alertOptions[key] = (options as Record<string, unknown>)[key];
   }
+  const alerts = validateAlertOptions(alertOptions as AlertOptions);
+  const off = (stopOn ?? []).find((kind) => alerts.disable.includes(kind));
+  if (off !== undefined) {
+    throw new RangeError(`The \`stopOn\` option lists ${show(off)}, which the \`disable\` option turns off, so it could never stop training.`);
+  }
   return {
     ...validateCoreOptions(options),
-    alerts: validateAlertOptions(alertOptions as AlertOptions),
+    alerts,
     onAlert,
     stopOn: new Set(stopOn ?? []),
   };

@@ -22,8 +22,6 @@ const MISSING_MODEL =
   'config object, or two copies of @tensorflow/tfjs are installed side by side (check `npm ls @tensorflow/tfjs`). ' +
   'Fix: pass the model explicitly, paramMonitor({ model }), which works in any position of `callbacks`.';
 
-const ALERT_LEVEL = { info: 'info', warn: 'warn', error: 'error' } as const;
-
 /**
  * A tfjs callback that watches every weight of the model while it trains.
  * Create it with {@link paramMonitor}.
@@ -41,8 +39,13 @@ export class ParamMonitor extends tf.Callback {
   private epochsCompleted = 0;
   private batchesCompleted = 0;
   private disposed = false;
-  /** Set when a `stopOn` alert asked this `fit` call to stop; reset when the next one begins. */
+  /**
+   * Set when a `stopOn` condition holds; reset when the next `fit` begins. tfjs clears
+   * `stopTraining` after `onTrainBegin`, so a stop asked for there is asked again at each batch.
+   */
   private stopRequested = false;
+  /** Message of the `monitor-error` condition that holds, if any (reported once, then cleared). */
+  private failing: string | null = null;
 
   constructor(options: ParamMonitorOptions = {}) {
     super();
@@ -78,24 +81,32 @@ export class ParamMonitor extends tf.Callback {
     });
     this.raise(this.engine.checkCensus(this.census.model, this.epochsCompleted));
     if (this.snapshots.length === 0) await this.snapshot();
+    this.checkStop();
   }
 
   override async onEpochEnd(): Promise<void> {
+    if (this.disposed) return;
     this.epochsCompleted += 1;
     const every = this.options.everyEpochs;
     if (every !== null && this.epochsCompleted % every === 0) await this.snapshot();
   }
 
   override async onBatchEnd(): Promise<void> {
+    if (this.disposed) return;
+    if (this.stopRequested) this.setStopTraining();
     this.batchesCompleted += 1;
     const every = this.options.everyBatches;
     if (every !== null && this.batchesCompleted % every === 0) await this.snapshot(this.batchesCompleted);
   }
 
   override async onTrainEnd(): Promise<void> {
+    if (this.disposed) return;
     const last = this.snapshots[this.snapshots.length - 1];
-    const batch = this.options.everyBatches !== null ? this.batchesCompleted : undefined;
-    if (this.census && (!last || last.epoch !== this.epochsCompleted || last.batch !== batch)) await this.snapshot(batch);
+    // In batch mode the last batch's snapshot (taken before its epoch ended) is already final.
+    const stale = this.options.everyBatches !== null
+      ? last?.batch !== this.batchesCompleted
+      : last?.epoch !== this.epochsCompleted;
+    if (this.census && (!last || stale)) await this.snapshot(this.options.everyBatches !== null ? this.batchesCompleted : undefined);
     const run = this.runs[this.runs.length - 1];
     if (run) {
       run.endEpoch = this.epochsCompleted;
@@ -129,16 +140,52 @@ export class ParamMonitor extends tf.Callback {
       this.sink.log('info', snapshotLine(snapshot, raised), {
         event: 'snapshot', epoch, batch, weights: weights.length, computeMs: snapshot.computeMs,
       });
-      for (const name of Object.keys(stats)) {
-        this.sink.log('debug', weightLine(snapshot, name), { event: 'weight', epoch, batch, weight: name, ...stats[name] });
+      if (this.sink.enabled('debug')) {
+        for (const name of Object.keys(stats)) {
+          this.sink.log('debug', weightLine(snapshot, name), { event: 'weight', epoch, batch, weight: name, ...stats[name] });
+        }
       }
+      if (this.failing !== null) this.monitorError(epoch, batch, null);
       this.raise(raised);
+      this.checkStop();
     } catch (error) {
-      this.raise([{
-        kind: 'monitor-error', severity: 'error', status: 'started', weight: null, layer: null, epoch,
-        ...(batch !== undefined ? { batch } : {}), value: null, threshold: null, count: 1,
-        message: `tfjs-param-monitor could not take the snapshot at epoch ${epoch}: ${(error as Error).message}. Training goes on.`,
-      }]);
+      this.monitorError(epoch, batch, `tfjs-param-monitor could not take the snapshot at epoch ${epoch}: ${(error as Error).message}. Training goes on.`);
+    }
+  }
+
+  /**
+   * The monitor's own failures, as a condition: reported when one starts (or its message
+   * changes), once, and cleared by the next snapshot that works. Honours `disable` and `severity`.
+   */
+  private monitorError(epoch: number, batch: number | undefined, message: string | null): void {
+    const { disable, severity } = this.options.alerts;
+    const previous = this.failing;
+    this.failing = message;
+    if (disable.includes('monitor-error') || message === previous) return;
+    const base = {
+      kind: 'monitor-error' as const, severity: severity['monitor-error'], weight: null, layer: null, epoch,
+      ...(batch !== undefined ? { batch } : {}), value: null, threshold: null, count: 1,
+    };
+    this.raise([message === null
+      ? { ...base, status: 'cleared', message: `tfjs-param-monitor takes snapshots again (epoch ${epoch}).` }
+      : { ...base, status: 'started', message }]);
+  }
+
+  /** Stops training while a condition of a `stopOn` kind holds (started now or earlier). */
+  private checkStop(): void {
+    if (this.stopRequested) return;
+    const kind = [...this.options.stopOn].find((k) => (k === 'monitor-error' ? this.failing !== null : this.engine.isActive(k)));
+    if (kind === undefined) return;
+    this.stopRequested = true;
+    this.setStopTraining();
+    this.sink.log('warn', `stopping training: a ${kind} alert holds (stopOn)`, { event: 'stop', kind, epoch: this.epochsCompleted });
+  }
+
+  private setStopTraining(): void {
+    try {
+      this.trainedModel.stopTraining = true;
+    } catch (error) {
+      this.sink.log('error', `could not stop training: ${(error as Error).message}`, { event: 'stop-error' });
     }
   }
 
@@ -147,23 +194,12 @@ export class ParamMonitor extends tf.Callback {
       this.alerts.push(alert);
       const { message, ...meta } = alert;
       // A condition that clears is good news: logged at info, recorded with its kind's severity.
-      this.sink.log(alert.status === 'cleared' ? 'info' : ALERT_LEVEL[alert.severity], message, { event: 'alert', ...meta });
+      this.sink.log(alert.status === 'cleared' ? 'info' : alert.severity, message, { event: 'alert', ...meta });
       if (this.options.onAlert) {
         try {
           this.options.onAlert(alert);
         } catch (error) {
           this.sink.log('error', `The \`onAlert\` callback threw: ${(error as Error).message}`, { event: 'onAlert-error' });
-        }
-      }
-      if (alert.status === 'started' && this.options.stopOn.has(alert.kind) && !this.stopRequested) {
-        this.stopRequested = true;
-        try {
-          this.trainedModel.stopTraining = true;
-          this.sink.log('warn', `stopping training: ${alert.kind} alert on ${alert.weight ?? 'the model'} (stopOn)`, {
-            event: 'stop', kind: alert.kind, weight: alert.weight, epoch: alert.epoch,
-          });
-        } catch (error) {
-          this.sink.log('error', `could not stop training: ${(error as Error).message}`, { event: 'stop-error' });
         }
       }
     }

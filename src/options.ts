@@ -47,8 +47,9 @@ export interface CoreOptions {
    */
   logger?: Logger | false;
   /**
-   * Also write every log record as a JSON line to this file (added to the default logger, or
-   * to a child of the given one).
+   * Also write every log record, debug included, as a JSON line to this file, through a logger of
+   * the monitor's own (the `logger` is not modified; with `logger: false` only the file is
+   * written). The folder must exist; the file is opened when the monitor is created.
    * @default undefined
    */
   logFile?: string;

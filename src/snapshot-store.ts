@@ -47,11 +47,6 @@ export class SnapshotStore {
     return result;
   }
 
-  /** Number of tensors held (two per weight seen). */
-  get size(): number {
-    return this.kept.size * 2;
-  }
-
   /** Idempotent. */
   dispose(): void {
     for (const kept of this.kept.values()) {

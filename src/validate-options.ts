@@ -47,9 +47,6 @@ export function validateCoreOptions(options: CoreOptions): ResolvedCoreOptions {
   if (logFile !== undefined && (typeof logFile !== 'string' || logFile.length === 0)) {
     throw new TypeError(`The \`logFile\` option must be a non-empty file path, but got ${show(logFile)}.`);
   }
-  if (logFile !== undefined && logger === false) {
-    throw new TypeError(`The \`logFile\` option cannot be combined with \`logger: false\`, but got logFile ${show(logFile)}.`);
-  }
   return {
     model,
     bins: bins === undefined ? 30 : positiveInteger('bins', bins, 10_000),

@@ -3,7 +3,9 @@ import type * as tf from '@tensorflow/tfjs';
 import type { WeightStats } from './history-types';
 import type { StatsOn } from './stats-path';
 import { measureWith } from './stats-path';
-import { validateCoreOptions } from './validate-options';
+import { show, validateCoreOptions } from './validate-options';
+
+const KEYS = ['bins', 'zeroTolerance', 'previous', 'statsOn'];
 
 export interface WeightStatsOptions {
   /** @default 30 */
@@ -24,17 +26,17 @@ export interface WeightStatsOptions {
  * console.log(stats.mean, stats.std, stats.histogram.counts);
  */
 export async function weightStats(tensor: tf.Tensor, options: WeightStatsOptions = {}): Promise<WeightStats> {
+  if (options === null || typeof options !== 'object') throw new TypeError(`The options of weightStats() must be an object, but got ${show(options)}.`);
+  const unknown = Object.keys(options).find((key) => !KEYS.includes(key));
+  if (unknown !== undefined) throw new TypeError(`Unknown option \`${unknown}\` of weightStats(). Known options: ${KEYS.join(', ')}.`);
   const { bins, zeroTolerance, statsOn } = validateCoreOptions({ bins: options.bins, zeroTolerance: options.zeroTolerance, statsOn: options.statsOn });
   if (tensor === null || typeof tensor !== 'object' || typeof (tensor as { dataSync?: unknown }).dataSync !== 'function') {
-    throw new TypeError(`weightStats() takes a tf.Tensor, but got ${String(tensor)}.`);
+    throw new TypeError(`weightStats() takes a tf.Tensor, but got ${show(tensor)}.`);
   }
   const { previous } = options;
-  const [reference] = previous ? await measureWith(statsOn, [{ value: previous }], { bins: 1, zeroTolerance }) : [null];
-  const l2 = reference ? reference.l2Norm : undefined;
-  const [stats] = await measureWith(
-    statsOn,
-    [previous ? { value: tensor, previous, previousL2: l2, initial: previous, initialL2: l2 } : { value: tensor }],
-    { bins, zeroTolerance },
-  );
-  return stats;
+  if (!previous) return (await measureWith(statsOn, [{ value: tensor }], { bins, zeroTolerance }))[0];
+  // The previous value's norm first (one bin: nothing else of it is needed), then one drift pass.
+  const [reference] = await measureWith(statsOn, [{ value: previous }], { bins: 1, zeroTolerance });
+  const [stats] = await measureWith(statsOn, [{ value: tensor, previous, previousL2: reference.l2Norm }], { bins, zeroTolerance });
+  return { ...stats, fromStart: { relative: stats.drift?.relative ?? null } };
 }

@@ -167,6 +167,36 @@ describe('alerts from real training runs', () => {
     optimizer.dispose();
   });
 
+  it('stopOn stops a run whose condition holds at training start, and each later fit while it holds', async () => {
+    const model = tf.sequential();
+    model.add(tf.layers.dense({ units: 1, inputShape: [4], name: 'nan_start' }));
+    model.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });
+    const data = regression(64, 4);
+    const monitor = paramMonitor({ logger: false, stopOn: ['non-finite', 'param-count'], expectedParams: 5 });
+    await model.fit(data.x, data.y, { epochs: 3, batchSize: 32, callbacks: [monitor] });
+    expect(monitor.toJSON().runs[0].endEpoch).toBe(3); // healthy: runs to the end
+    const [kernel, bias] = model.getWeights();
+    const poisoned = tf.fill(kernel.shape, NaN);
+    model.setWeights([poisoned, bias]);
+    poisoned.dispose();
+    await model.fit(data.x, data.y, { epochs: 5, batchSize: 32, callbacks: [monitor] });
+    await model.fit(data.x, data.y, { epochs: 5, batchSize: 32, callbacks: [monitor] });
+    const { runs, alerts } = monitor.toJSON();
+    // tfjs resets stopTraining after onTrainBegin; the monitor asks again at the first batch
+    expect(runs.map((r) => r.endEpoch! - r.startEpoch)).toEqual([3, 1, 1]);
+    // one condition per weight (the bias turns NaN in the first poisoned epoch), each reported once
+    expect(started(alerts, 'non-finite').map((a) => a.weight)).toEqual(['nan_start/kernel', 'nan_start/bias']);
+    expect(alerts.filter((a) => a.kind === 'frozen')).toEqual([]); // NaN staying NaN is not "frozen"
+    await monitor.dispose();
+
+    const miscounted = paramMonitor({ logger: false, stopOn: ['param-count'], expectedParams: 6 });
+    await model.fit(data.x, data.y, { epochs: 4, batchSize: 32, callbacks: [miscounted] });
+    expect(miscounted.toJSON().runs[0].endEpoch).toBe(1);
+    expect(started(miscounted.toJSON().alerts, 'param-count')[0]).toMatchObject({ value: 5, threshold: 6, severity: 'error' });
+    await miscounted.dispose();
+    disposeAll(model, data);
+  });
+
   it('include / exclude choose the weights watched (snapshots and alerts)', async () => {
     const model = tf.sequential();
     model.add(tf.layers.dense({ units: 8, inputShape: [4], activation: 'relu', kernelInitializer: 'zeros', name: 'ignored_dead' }));

@@ -120,6 +120,37 @@ describe('logging', () => {
     tf.dispose([x, y]);
   });
 
+  it('a logger that throws never stops training', async () => {
+    const broken = winston.createLogger({
+      format: winston.format((() => { throw new Error('format exploded'); }) as never)(),
+      transports: [new winston.transports.Stream({ stream: new Writable({ objectMode: true, write: (_c, _e, done) => done() }) })],
+    });
+    const model = deadModel('broken');
+    const { x, y } = data();
+    const monitor = paramMonitor({ logger: broken });
+    await model.fit(x, y, { epochs: 2, callbacks: [monitor] });
+    expect(monitor.toJSON().snapshots).toHaveLength(3);
+    expect(monitor.toJSON().alerts.filter((a) => a.kind === 'monitor-error')).toEqual([]);
+    await monitor.dispose();
+    model.dispose();
+    tf.dispose([x, y]);
+  });
+
+  it('logFile with `logger: false` writes the file only', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'param-monitor-'));
+    const file = path.join(dir, 'only.jsonl');
+    const model = deadModel('fileonly');
+    const { x, y } = data();
+    const monitor = paramMonitor({ logger: false, logFile: file });
+    await model.fit(x, y, { epochs: 1, callbacks: [monitor] });
+    await monitor.dispose();
+    const events = fs.readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l).event);
+    expect(events.filter((e) => e === 'snapshot')).toHaveLength(2);
+    fs.rmSync(dir, { recursive: true });
+    model.dispose();
+    tf.dispose([x, y]);
+  });
+
   const consoleRun = (options: string) => {
     const script = [
       "const tf = require('@tensorflow/tfjs');",

@@ -164,6 +164,28 @@ describe.each(['cpu', 'wasm'])('model.fit on the %s backend', (backend) => {
     model.dispose();
   });
 
+  it('everyBatches: a snapshot on the last batch is the final one (no duplicate at training end)', async () => {
+    const { xs, ys } = loadMnist(100, { flat: true });
+    const model = mlp();
+    const monitor = paramMonitor({ logger: false, everyBatches: 2 });
+    await model.fit(xs, ys, { epochs: 2, batchSize: 50, callbacks: [monitor] }); // 2 batches an epoch
+    expect(monitor.toJSON().snapshots.map((s) => [s.epoch, s.batch])).toEqual([[0, undefined], [0, 2], [1, 4]]);
+    await monitor.dispose();
+    tf.dispose([xs, ys]);
+    model.dispose();
+  });
+
+  it('a monitor disposed by another callback mid-run stops working and holds no tensor', async () => {
+    const { xs, ys } = loadMnist(64, { flat: true });
+    const model = mlp();
+    const monitor = paramMonitor({ logger: false });
+    const disposer = new tf.CustomCallback({ onEpochEnd: async (epoch) => { if (epoch === 0) await monitor.dispose(); } });
+    await model.fit(xs, ys, { epochs: 3, batchSize: 32, callbacks: [disposer, monitor] });
+    expect(monitor.toJSON().snapshots.map((s) => s.epoch)).toEqual([0]);
+    tf.dispose([xs, ys]);
+    model.dispose(); // the file's leak check proves the monitor's copies went with dispose()
+  });
+
   it('fitDataset with a generator dataset', async () => {
     const model = mlp();
     const monitor = paramMonitor({ logger: false });

@@ -29,13 +29,13 @@ describe('option validation', () => {
     [{ logger: console }, TypeError, /The `logger` option must be a winston logger or false, but got an object/],
     [{ logger: true }, TypeError, /The `logger` option must be a winston logger or false, but got true\./],
     [{ logFile: '' }, TypeError, /The `logFile` option must be a non-empty file path, but got ""\./],
-    [{ logFile: 'x.jsonl', logger: false }, TypeError, /`logFile` option cannot be combined with `logger: false`/],
     [{ model: {} }, TypeError, /The `model` option must be a tf.LayersModel/],
     [{ onAlert: 'log' }, TypeError, /The `onAlert` option must be a function, but got "log"\./],
     [{ stopOn: 'non-finite' }, TypeError, /The `stopOn` option must be an array of alert kinds, but got "non-finite"\./],
     [{ stopOn: ['nan'] }, RangeError, /The `stopOn` option must list alert kinds \(non-finite, .*\), but got "nan"\./],
     [{ binz: 30 }, TypeError, /Unknown option `binz` \(got 30\)\. Known options: model, bins,/],
     [{ driftThreshold: -1 }, RangeError, /`driftThreshold`.*-1/],
+    [{ stopOn: ['drift'], disable: ['drift'] }, RangeError, /The `stopOn` option lists "drift", which the `disable` option turns off/],
     [{ statsOn: 'gpu' }, RangeError, /The `statsOn` option must be one of 'auto', 'device', 'host', but got "gpu"\./],
   ])('%p', (options, type, message) => {
     expect(create(options)).toThrow(type);
@@ -71,12 +71,14 @@ describe('option validation', () => {
     const t = tf.tensor1d([1, 2, 3]);
     await expect(weightStats(t, { bins: -1 })).rejects.toThrow(/`bins`.*-1/);
     await expect(weightStats(null as unknown as tf.Tensor)).rejects.toThrow(/weightStats\(\) takes a tf.Tensor, but got null/);
+    await expect(weightStats(t, { bin: 3 } as never)).rejects.toThrow(/Unknown option `bin` of weightStats\(\)\. Known options: bins, zeroTolerance, previous, statsOn\./);
     const stats = await weightStats(t, { bins: 2 });
     expect(stats).toMatchObject({ count: 3, mean: 2, min: 1, max: 3, histogram: { counts: [1, 2] } });
     const prev = tf.tensor1d([1, 2, 4]);
     const moved = await weightStats(t, { previous: prev });
     expect(moved.drift).toMatchObject({ l2: 1, maxAbs: 1, changedFraction: 1 / 3 });
     expect(moved.drift!.relative).toBeCloseTo(1 / Math.sqrt(21), 6);
+    expect(moved.fromStart!.relative).toBe(moved.drift!.relative);
     tf.dispose([t, prev]);
   });
 });

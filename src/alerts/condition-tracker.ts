@@ -39,6 +39,11 @@ export class ConditionTracker {
     return remind ? { status: 'ongoing', count } : null;
   }
 
+  /** Keys of the conditions currently holding. */
+  activeKeys(): string[] {
+    return [...this.counts.keys()];
+  }
+
   /** Whether the condition is currently reported as holding. */
   isActive(key: string): boolean {
     return this.counts.has(key);

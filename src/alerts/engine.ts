@@ -1,4 +1,4 @@
-import type { Alert, ModelRecord, Snapshot, WeightRecord, WeightStats } from '../history-types';
+import type { Alert, AlertKind, ModelRecord, Snapshot, WeightRecord, WeightStats } from '../history-types';
 import { buildAlert, type TrainingPosition } from './alert-message';
 import { ConditionTracker } from './condition-tracker';
 import type { ResolvedAlertOptions } from './option-types';
@@ -117,6 +117,15 @@ export class AlertEngine {
     }
     this.previous = at;
     return alerts;
+  }
+
+  /**
+   * Whether a condition of this kind holds now, on any weight (for `param-count`: the census
+   * total still differs). Alerts are reported when a condition starts; this tells it still holds.
+   */
+  isActive(kind: AlertKind): boolean {
+    if (kind === 'param-count') return this.reportedMismatch !== null;
+    return this.conditions.activeKeys().some((key) => key.startsWith(`${kind}|`));
   }
 
   /** Whether a weight is watched (`include` / `exclude`). */

@@ -34,8 +34,9 @@ export const driftRule: WeightRule = {
     }
     const history = state.driftHistory;
     const typical = history.length >= options.driftSpikeMinHistory ? median(history) : 0;
+    const within = startedAtZero ? `${limit} does not apply (the weight started at zero: spikes only)` : `is within ${limit}`;
     if (typical <= 0) {
-      return { holds: false, value, threshold, text: `relative drift ${formatNumber(value, threshold)} is within ${limit}` };
+      return { holds: false, value, threshold, text: `relative drift ${formatNumber(value, threshold)} ${startedAtZero ? `(${within})` : within}` };
     }
     const spikeLimit = options.driftSpikeFactor * typical;
     const measured = `relative drift ${formatNumber(value, spikeLimit)}`;
@@ -43,6 +44,6 @@ export const driftRule: WeightRule = {
       + `of its last ${history.length} drifts = ${formatNumber(spikeLimit)}`;
     return value > spikeLimit
       ? { holds: true, value, threshold: spikeLimit, text: `${measured} is a spike: above ${spike}` }
-      : { holds: false, value, threshold, text: `${measured} is within ${limit} and ${spike}` };
+      : { holds: false, value, threshold, text: startedAtZero ? `${measured} is within ${spike} (${within})` : `${measured} is within ${limit} and ${spike}` };
   },
 };

@@ -17,7 +17,8 @@ export const frozenRule: WeightRule = {
   appliesTo: isTrained,
   check({ record, stats, state, options, progressed }) {
     const drift = stats.drift;
-    if (!progressed || drift === undefined) return null;
+    // NaN staying NaN is "unchanged", but a non-finite weight is `non-finite`'s business.
+    if (!progressed || drift === undefined || stats.nanCount > 0 || stats.infCount > 0) return null;
     const unchanged = isUnchanged(drift, options.frozenTolerance);
     if (unchanged === null) return null;
     const threshold = options.frozenTolerance;
