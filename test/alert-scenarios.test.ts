@@ -197,6 +197,25 @@ describe('alerts from real training runs', () => {
     disposeAll(model, data);
   });
 
+  it('strong weight decay toward zero targets: `vanishing`', async () => {
+    const model = tf.sequential();
+    model.add(tf.layers.dense({
+      units: 4, inputShape: [4], name: 'decaying', kernelRegularizer: tf.regularizers.l2({ l2: 1 }),
+    }));
+    const optimizer = tf.train.sgd(0.1); // each step scales the kernel by about 1 - 2 * 0.1 * 1
+    model.compile({ optimizer, loss: 'meanSquaredError' });
+    const data = regression(128, 4);
+    const zeros = tf.zeros([128, 4]);
+    const history = await train(model, { x: data.x, y: zeros }, 6);
+    const vanishing = started(history.alerts, 'vanishing');
+    expect(vanishing.map((a) => a.weight)).toEqual([model.layers[0].weights[0].name]);
+    expect(vanishing[0].value!).toBeLessThan(0.01);
+    expect(vanishing[0]).toMatchObject({ threshold: 0.01, severity: 'warn' });
+    disposeAll(model, data);
+    zeros.dispose();
+    optimizer.dispose();
+  });
+
   it('include / exclude choose the weights watched (snapshots and alerts)', async () => {
     const model = tf.sequential();
     model.add(tf.layers.dense({ units: 8, inputShape: [4], activation: 'relu', kernelInitializer: 'zeros', name: 'ignored_dead' }));
