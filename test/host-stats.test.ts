@@ -13,9 +13,8 @@ import { computeStatsOnHost } from '../src/host-stats';
 import { computeStats, StatsConfig } from '../src/stats';
 import { randomNormal, randomUniform, Reference } from './helpers/reference';
 import {
-  Case, check, DEFAULT_CONFIG, ints, memo, nudged, referenceOf, signs, withInputs, withNonFinite,
+  Case, check, DEFAULT_CONFIG, ints, memo, nudged, onBackend, referenceOf, signs, withInputs, withNonFinite,
 } from './helpers/stat-cases';
-import { expectNoLeaks } from './helpers/tensor-leaks';
 
 // Locals: a global lookup (Math) costs ~50x a local one in jest's vm context.
 const { abs, max: maxOf } = Math;
@@ -87,12 +86,7 @@ const big3M = memo((): Case => {
 });
 
 describe.each(['cpu', 'wasm'])('computeStatsOnHost on the %s backend', (backend) => {
-  beforeAll(async () => {
-    expect(await tf.setBackend(backend)).toBe(true);
-    await tf.ready();
-    expect(tf.getBackend()).toBe(backend);
-  });
-  expectNoLeaks();
+  onBackend(backend);
 
   describe('against the float64 reference', () => {
     it('3M elements of 1000 + U(-1, 1), with drift and NaN/Inf in the initial copy', async () => {

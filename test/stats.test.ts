@@ -14,9 +14,9 @@ import {
   compareStats, mulberry32, randomNormal, randomUniform, referenceStats,
 } from './helpers/reference';
 import {
-  Case, check, DEFAULT_CONFIG, ints, memo, nudged, signs, sizeOf, withNonFinite,
+  Case, check, DEFAULT_CONFIG, ints, memo, nudged, onBackend, signs, sizeOf, withNonFinite,
 } from './helpers/stat-cases';
-import { expectNoLeaks, withNoLeaks } from './helpers/tensor-leaks';
+import { withNoLeaks } from './helpers/tensor-leaks';
 
 /**
  * The engines that run every reference case. `float64`: the engine accumulates in float64, so it
@@ -85,12 +85,7 @@ describe('the float64 reference and its comparator', () => {
 });
 
 describe.each(['cpu', 'wasm'])('on the %s backend', (backend) => {
-  beforeAll(async () => {
-    expect(await tf.setBackend(backend)).toBe(true);
-    await tf.ready();
-    expect(tf.getBackend()).toBe(backend);
-  });
-  expectNoLeaks();
+  onBackend(backend);
 
   describe.each(ENGINES)('$name', ({ engine, float64 }) => {
     describe('known answers', () => {

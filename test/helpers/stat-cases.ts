@@ -3,7 +3,7 @@
  * `computeStats` (src/stats.ts, tensor ops on the backend) and `computeStatsOnHost`
  * (src/host-stats.ts, loops over the host copy). A {@link Case} describes one weight as plain
  * data; {@link check} builds its tensors, runs an engine on them and compares every result with
- * the float64 reference of reference.ts.
+ * the float64 reference of reference.ts; {@link onBackend} sets up each backend's `describe`.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { WeightStats } from '../../src/history-types';
@@ -11,7 +11,7 @@ import type { StatsConfig, StatsInput } from '../../src/stats';
 import {
   asFloat32, compareStats, mulberry32, randomNormal, Reference, referenceStats,
 } from './reference';
-import { withNoLeaks } from './tensor-leaks';
+import { expectNoLeaks, withNoLeaks } from './tensor-leaks';
 
 // Locals: a global lookup (Math, Object) costs ~50x a local one in jest's vm context.
 const { floor } = Math;
@@ -30,6 +30,19 @@ export interface Case {
   previousL2?: number | null | 'measured';
   initial?: Data;
   initialL2?: number | null | 'measured';
+}
+
+/**
+ * Registers a `beforeAll` that switches to `backend` (and checks it took), then
+ * `expectNoLeaks()` on it. Call it first in each backend's `describe`.
+ */
+export function onBackend(backend: string): void {
+  beforeAll(async () => {
+    expect(await tf.setBackend(backend)).toBe(true);
+    await tf.ready();
+    expect(tf.getBackend()).toBe(backend);
+  });
+  expectNoLeaks();
 }
 
 /** A statistics engine: `computeStats` or `computeStatsOnHost`. */
