@@ -1,16 +1,7 @@
 /** Checks every core option when the monitor is created; messages name the option and echo the value. */
+import { describeValue as show } from './describe-value';
 import type { CoreOptions, ResolvedCoreOptions } from './options';
 import { STATS_ON } from './stats-path';
-
-/** Echoes a bad value readably in an error message. */
-export function show(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'number' || typeof value === 'boolean' || value == null) return String(value);
-  if (Array.isArray(value)) return `an array of length ${value.length}`;
-  if (typeof value === 'function') return 'a function';
-  if (value instanceof RegExp) return String(value);
-  return `an object (${Object.prototype.toString.call(value)})`;
-}
 
 function positiveInteger(name: string, value: unknown, max: number): number {
   if (typeof value !== 'number') throw new TypeError(`The \`${name}\` option must be an integer, but got ${show(value)}.`);
@@ -59,4 +50,4 @@ export function validateCoreOptions(options: CoreOptions): ResolvedCoreOptions {
   };
 }
 
-export { CORE_KEYS };
+export { CORE_KEYS, show };

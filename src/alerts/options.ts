@@ -2,7 +2,7 @@
  * The alert options: their types and defaults (re-exported) and their validation.
  */
 import type { AlertKind, AlertSeverity } from '../history-types';
-import { describeValue } from './describe-value';
+import { describeValue } from '../describe-value';
 import { ALERT_KINDS, DEFAULT_ALERT_OPTIONS, DEFAULT_SEVERITY } from './defaults';
 import type { AlertOptions, ResolvedAlertOptions, WeightPattern } from './option-types';
 

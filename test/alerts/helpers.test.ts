@@ -1,4 +1,4 @@
-import { describeValue } from '../../src/alerts/describe-value';
+import { describeValue } from '../../src/describe-value';
 import { formatNumber, formatOption, formatPercent, formatSnapshots } from '../../src/alerts/format-number';
 import { median } from '../../src/alerts/median';
 
