@@ -94,8 +94,10 @@ export function loadHistory(file: string): HistoryDocument {
   try {
     value = JSON.parse(text);
   } catch (error) {
-    const truncated = /end of JSON input|Unterminated/.test((error as Error).message);
-    throw new HistoryFileError(file, `is not valid JSON${truncated ? ' (it ends too soon: truncated?)' : ''}: ${(error as Error).message}`);
+    const message = (error as Error).message;
+    const at = /position (\d+)/.exec(message);
+    const truncated = /end of JSON input|Unterminated/.test(message) || (at !== null && Number(at[1]) >= text.trimEnd().length);
+    throw new HistoryFileError(file, `is not valid JSON${truncated ? ' (it ends too soon: truncated?)' : ''}: ${message}`);
   }
   return parseHistory(value, file);
 }
