@@ -58,6 +58,8 @@ export class ParamMonitor extends tf.Callback {
     this.history = new HistoryRecorder(this.options.maxSnapshots);
     this.output = this.options.output === undefined ? null : new HistoryFile(prepareWritableFile('output', this.options.output));
     this.sink = new LogSink(this.options);
+    // From now on the file is always a complete document, empty until the first snapshot.
+    this.writeOutput(true);
     // tfjs calls these unbound when it wraps the monitor as a plain config object.
     this.onTrainBegin = this.onTrainBegin.bind(this);
     this.onEpochEnd = this.onEpochEnd.bind(this);
