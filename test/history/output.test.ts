@@ -131,4 +131,14 @@ describe('HistoryFile time budget', () => {
     expect(out.writes).toBe(2);
     expect(out.totalWriteMs).toBe(200);
   });
+
+  it("lets an alert's write wait only for the cost limit", () => {
+    let now = 0;
+    const out = new HistoryFile(path.join(tmp, 'soon.json'), () => now);
+    out.write(() => { now += 10; return '{}'; });
+    now += OUTPUT_COST_FACTOR * 10 - 1;
+    expect([out.due('soon'), out.due()]).toEqual([false, false]);
+    now += 1;
+    expect([out.due('soon'), out.due()]).toEqual([true, false]);
+  });
 });
