@@ -8,7 +8,7 @@
 import { writeFileAtomic } from './atomic-write';
 
 export const OUTPUT_MIN_INTERVAL_MS = 1000;
-export const OUTPUT_COST_FACTOR = 20;
+export const OUTPUT_COST_FACTOR = 50;
 
 export interface WriteOutcome {
   /** Set when this write failed and the previous one (if any) had worked: log it once. */

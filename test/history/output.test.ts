@@ -114,7 +114,7 @@ describe('output file', () => {
 });
 
 describe('HistoryFile time budget', () => {
-  it('writes at most once a second, and waits 20x the last write when writes are slow', () => {
+  it('writes at most once a second, and waits 50x the last write when writes are slow', () => {
     let now = 0;
     const out = new HistoryFile(path.join(tmp, 'budget.json'), () => now);
     expect(out.due()).toBe(true);
