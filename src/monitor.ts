@@ -10,7 +10,7 @@ import { Census, takeCensus } from './census';
 import { prepareWritableFile, writeFileAtomic } from './history/atomic-write';
 import { HistoryFile } from './history/history-file';
 import { HistoryRecorder, serializeHistory } from './history/recorder';
-import type { Alert, EnvironmentRecord, HistoryDocument, Snapshot } from './history-types';
+import type { Alert, EnvironmentRecord, HistoryDocument } from './history-types';
 import { censusLine, snapshotLine, summaryTable, weightLine } from './log/log-format';
 import { LogSink } from './log/log-sink';
 import type { ParamMonitorOptions } from './monitor-options';
@@ -294,10 +294,10 @@ export class ParamMonitor extends tf.Callback {
 /**
  * Creates a {@link ParamMonitor}.
  * @example
- * const monitor = paramMonitor({ bins: 30 });
+ * const monitor = paramMonitor({ output: 'runs/exp1/params.json' });
  * await model.fit(xs, ys, { epochs: 10, callbacks: [monitor] });
- * const history = monitor.toJSON();
- * monitor.dispose();
+ * await monitor.dispose();
+ * const history = loadHistory('runs/exp1/params.json');
  */
 export function paramMonitor(options?: ParamMonitorOptions): ParamMonitor {
   return new ParamMonitor(options);
