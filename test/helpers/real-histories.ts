@@ -1,13 +1,14 @@
 /**
  * Real parameter histories for the CLI and report tests, from real `model.fit` runs on the cpu
- * backend (a few seconds in all): a healthy MNIST MLP, a regression that diverges (drift,
+ * backend (about 10 seconds in all on 2 cores): a healthy MNIST MLP, a regression that diverges (drift,
  * exploding and non-finite alerts), one monitor across two `fit` calls with a layer frozen
- * between them, and a copy of the diverging run whose names are HTML/script injections.
+ * between them, a model with over 100 weights, and a copy of the diverging run whose names are
+ * HTML/script injections.
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
-import { paramMonitor, type HistoryDocument } from '../../src';
+import { paramMonitor, type HistoryDocument, type ParamMonitorOptions } from '../../src';
 import { loadMnist } from './mnist';
 
 /** A weight name and a layer name no page may ever run as markup. */
@@ -19,6 +20,7 @@ export interface RealHistories {
   diverging: string;
   twoFits: string;
   hostile: string;
+  many: string;
 }
 
 function mlp(): tf.Sequential {
@@ -30,56 +32,66 @@ function mlp(): tf.Sequential {
   });
 }
 
-async function healthy(): Promise<HistoryDocument> {
+/** One `fit` call of a series: its optimizer, epochs, and what to change on the model first. */
+interface FitStep {
+  optimizer: tf.Optimizer;
+  loss: string;
+  epochs: number;
+  before?: (model: tf.LayersModel) => void;
+}
+
+/** Trains `model` with a monitor through `steps` (one `fit` each), disposes everything, returns the history. */
+async function monitored(model: tf.LayersModel, xs: tf.Tensor, ys: tf.Tensor, steps: FitStep[],
+  options: Omit<ParamMonitorOptions, 'logger'> = {}): Promise<HistoryDocument> {
+  const monitor = paramMonitor({ ...options, logger: false });
+  try {
+    for (const step of steps) {
+      step.before?.(model);
+      // Recompiled per step so that fit collects the trainable set as it is now.
+      model.compile({ optimizer: step.optimizer, loss: step.loss });
+      await model.fit(xs, ys, { epochs: step.epochs, batchSize: 32, verbose: 0, callbacks: [monitor] });
+    }
+    return monitor.toJSON();
+  } finally {
+    await monitor.dispose();
+    tf.dispose([xs, ys]);
+    model.dispose();
+    for (const step of steps) step.optimizer.dispose();
+  }
+}
+
+function healthy(): Promise<HistoryDocument> {
   const { xs, ys } = loadMnist(512, { flat: true });
-  const model = mlp();
-  const optimizer = tf.train.adam(1e-3);
-  model.compile({ optimizer, loss: 'categoricalCrossentropy' });
-  const monitor = paramMonitor({ logger: false, bins: 20 });
-  await model.fit(xs, ys, { epochs: 5, batchSize: 64, verbose: 0, callbacks: [monitor] });
-  const history = monitor.toJSON();
-  await monitor.dispose();
-  tf.dispose([xs, ys]);
-  model.dispose();
-  optimizer.dispose();
-  return history;
+  return monitored(mlp(), xs, ys, [{ optimizer: tf.train.adam(1e-3), loss: 'categoricalCrossentropy', epochs: 5 }], { bins: 20 });
 }
 
 /** SGD past its stability limit, as in examples/diverging.js. */
-async function diverging(): Promise<HistoryDocument> {
+function diverging(): Promise<HistoryDocument> {
   const x = tf.randomUniform([256, 8], -3, 3, 'float32', 1);
   const y = tf.tidy(() => tf.matMul(x, tf.randomUniform([8, 1], -1, 1, 'float32', 2)));
   const model = tf.sequential({ layers: [tf.layers.dense({ units: 1, inputShape: [8], name: 'regression' })] });
-  const optimizer = tf.train.sgd(0.4);
-  model.compile({ optimizer, loss: 'meanSquaredError' });
-  const monitor = paramMonitor({ logger: false, stopOn: ['non-finite'] });
-  await model.fit(x, y, { epochs: 60, batchSize: 32, verbose: 0, callbacks: [monitor] });
-  const history = monitor.toJSON();
-  await monitor.dispose();
-  tf.dispose([x, y]);
-  model.dispose();
-  optimizer.dispose();
-  return history;
+  return monitored(model, x, y, [{ optimizer: tf.train.sgd(0.4), loss: 'meanSquaredError', epochs: 60 }], { stopOn: ['non-finite'] });
 }
 
 /** Train the whole MLP, freeze `hidden`, train again: as in fine-tuning (examples/two-fits.js). */
-async function twoFits(): Promise<HistoryDocument> {
+function twoFits(): Promise<HistoryDocument> {
   const { xs, ys } = loadMnist(512, { flat: true });
-  const model = mlp();
-  const optimizers = [tf.train.adam(1e-3), tf.train.adam(1e-3)];
-  const monitor = paramMonitor({ logger: false, bins: 20 });
-  const args = { batchSize: 64, verbose: 0, callbacks: [monitor] };
-  model.compile({ optimizer: optimizers[0], loss: 'categoricalCrossentropy' });
-  await model.fit(xs, ys, { ...args, epochs: 3 });
-  model.getLayer('hidden').trainable = false;
-  model.compile({ optimizer: optimizers[1], loss: 'categoricalCrossentropy' });
-  await model.fit(xs, ys, { ...args, epochs: 2 });
-  const history = monitor.toJSON();
-  await monitor.dispose();
-  tf.dispose([xs, ys]);
-  model.dispose();
-  for (const optimizer of optimizers) optimizer.dispose();
-  return history;
+  return monitored(mlp(), xs, ys, [
+    { optimizer: tf.train.adam(1e-3), loss: 'categoricalCrossentropy', epochs: 3 },
+    { optimizer: tf.train.adam(1e-3), loss: 'categoricalCrossentropy', epochs: 2, before: (m) => { m.getLayer('hidden').trainable = false; } },
+  ], { bins: 20 });
+}
+
+/** A deep narrow MLP: `MANY_LAYERS` dense layers, twice as many weights, for the 100+ weight report. */
+export const MANY_LAYERS = 55;
+
+function many(): Promise<HistoryDocument> {
+  const { xs, ys } = loadMnist(128, { flat: true });
+  const model = tf.sequential();
+  model.add(tf.layers.dense({ inputShape: [784], units: 8, activation: 'relu' }));
+  for (let i = 1; i < MANY_LAYERS - 1; i++) model.add(tf.layers.dense({ units: 8, activation: 'relu' }));
+  model.add(tf.layers.dense({ units: 10, activation: 'softmax' }));
+  return monitored(model, xs, ys, [{ optimizer: tf.train.adam(1e-3), loss: 'categoricalCrossentropy', epochs: 2 }], { bins: 10 });
 }
 
 /** The diverging history with its weight and layer names (and so its messages) made hostile. */
@@ -88,19 +100,29 @@ function hostile(text: string): string {
   return text.split('regression/kernel').join(safe(HOSTILE_WEIGHT)).split('"regression"').join(JSON.stringify(HOSTILE_LAYER));
 }
 
-/** Trains the runs and writes their histories as JSON files into `dir`. */
-export async function writeRealHistories(dir: string): Promise<RealHistories> {
+const RUNS = { healthy, twoFits, many } as const;
+
+/**
+ * Trains the runs named in `kinds` and writes their histories as JSON files into `dir` (for
+ * `hostile`, the diverging run is trained and its names replaced).
+ *
+ * @example
+ * const files = await writeRealHistories(dir, ['healthy', 'diverging']);
+ */
+export async function writeRealHistories<K extends keyof RealHistories>(dir: string, kinds: K[]): Promise<Record<K, string>> {
   fs.mkdirSync(dir, { recursive: true });
-  const write = (name: string, text: string) => {
-    const file = path.join(dir, name);
-    fs.writeFileSync(file, text);
-    return file;
-  };
-  const divergingText = `${JSON.stringify(await diverging(), null, 2)}\n`;
-  return {
-    healthy: write('healthy.json', `${JSON.stringify(await healthy(), null, 2)}\n`),
-    diverging: write('diverging.json', divergingText),
-    twoFits: write('two-fits.json', `${JSON.stringify(await twoFits(), null, 2)}\n`),
-    hostile: write('hostile.json', hostile(divergingText)),
-  };
+  const files = {} as Record<K, string>;
+  let divergingText: string | undefined;
+  for (const kind of kinds) {
+    let text: string;
+    if (kind === 'hostile' || kind === 'diverging') {
+      divergingText ??= `${JSON.stringify(await diverging(), null, 2)}\n`;
+      text = kind === 'hostile' ? hostile(divergingText) : divergingText;
+    } else {
+      text = `${JSON.stringify(await RUNS[kind as 'healthy' | 'twoFits' | 'many'](), null, 2)}\n`;
+    }
+    files[kind] = path.join(dir, `${kind}.json`);
+    fs.writeFileSync(files[kind], text);
+  }
+  return files;
 }
