@@ -124,6 +124,10 @@ function program(result: { status: number }): Command {
 
 /** Runs the CLI on `argv` (without node and the script) and returns the exit status. */
 export function main(argv: string[]): number {
+  if (argv.length === 0) {
+    process.stderr.write(`${NAME}: missing command: summary, alerts, report or compare (see --help)\n`);
+    return EXIT_USAGE;
+  }
   try {
     const result = { status: 0 };
     program(result).parse(argv, { from: 'user' });

@@ -1,0 +1,81 @@
+/**
+ * Everything the CLI refuses: unreadable, truncated and non-history files, and bad usage. Each
+ * exits 2 with one line on stderr naming the file or the argument, and no stack trace.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import * as tf from '@tensorflow/tfjs';
+import { writeRealHistories } from '../helpers/real-histories';
+import { runCli } from '../helpers/run-cli';
+import { expectNoLeaks } from '../helpers/tensor-leaks';
+
+let dir: string;
+let good: string;
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cli-bad-input-'));
+  good = (await writeRealHistories(dir, ['diverging'])).diverging;
+  const text = fs.readFileSync(good, 'utf8');
+  const doc = JSON.parse(text);
+  const files: Record<string, string> = {
+    'truncated.json': text.slice(0, Math.floor(text.length / 2)),
+    'empty.json': '',
+    'notes.txt': 'epoch 1: loss 0.3\n',
+    'array.json': '[1, 2, 3]',
+    'package.json': JSON.stringify({ name: 'something-else', version: '1.0.0' }),
+    'future.json': JSON.stringify({ ...doc, schemaVersion: 99 }),
+    'no-weights.json': JSON.stringify({ ...doc, weights: { a: 1 } }),
+  };
+  for (const [name, content] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), content);
+  fs.mkdirSync(path.join(dir, 'folder.json'));
+});
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+expectNoLeaks();
+
+const usage = (message: string) => ({ status: 2, stdout: '', stderr: `tfjs-param-monitor: ${message}\n` });
+
+describe('a file that is not a readable history', () => {
+  it.each([
+    ['missing.json', 'missing.json: no such file'],
+    ['folder.json', 'folder.json: cannot be read (EISDIR)'],
+    ['empty.json', 'empty.json: the file is empty'],
+    ['truncated.json', 'truncated.json: not valid JSON (truncated or not a history file?)'],
+    ['notes.txt', 'notes.txt: not valid JSON (truncated or not a history file?)'],
+    ['array.json', 'array.json: not a parameter history document (no `schemaVersion`)'],
+    ['package.json', 'package.json: not a parameter history document (no `schemaVersion`)'],
+    ['future.json', 'future.json: unsupported schemaVersion 99 (this version reads 1 and 2)'],
+    ['no-weights.json', 'no-weights.json: `weights` must be an array'],
+  ])('%s: exits 2 and names the file and the problem', (file, message) => {
+    for (const command of ['summary', 'alerts', 'report']) expect(runCli([command, file], dir)).toEqual(usage(message));
+    expect(runCli(['compare', 'diverging.json', file], dir)).toEqual(usage(message));
+    expect(runCli(['compare', file, 'diverging.json'], dir)).toEqual(usage(message));
+  });
+});
+
+describe('bad usage', () => {
+  it.each([
+    [[], 'missing command: summary, alerts, report or compare (see --help)'],
+    [['summarise', 'diverging.json'], "unknown command 'summarise'\n(Did you mean summary?)"],
+    [['summary'], "missing required argument 'file'"],
+    [['compare', 'diverging.json'], "missing required argument 'b'"],
+    [['summary', 'diverging.json', 'extra.json'], "too many arguments for 'summary'. Expected 1 argument but got 2."],
+    [['summary', 'diverging.json', '--jsn'], "unknown option '--jsn'\n(Did you mean --json?)"],
+    [['alerts', 'diverging.json', '--severity', 'fatal'], "option '--severity <severity>' argument 'fatal' is invalid. Allowed choices are info, warn, error."],
+    [['summary', 'diverging.json', '--fail-on', 'warning'], "option '--fail-on <severity>' argument 'warning' is invalid. Allowed choices are info, warn, error."],
+    [['alerts', 'diverging.json', '--kind', 'drift,explode'],
+      'unknown alert kind "explode" in --kind (known: non-finite, frozen, changed-while-frozen, frozen-by-design, dead, drift, exploding, vanishing, param-count, monitor-error)'],
+    [['alerts', 'diverging.json', '--kind', ','],
+      '--kind needs at least one alert kind (non-finite, frozen, changed-while-frozen, frozen-by-design, dead, drift, exploding, vanishing, param-count, monitor-error)'],
+    [['report', 'diverging.json', '-o', 'no/such/folder/report.html'], 'cannot write no/such/folder/report.html (ENOENT)'],
+  ])('%j exits 2 with a message', (args, message) => {
+    expect(runCli(args, dir)).toEqual(usage(message));
+  });
+
+  it('leaves no temporary file behind when the report cannot be written', () => {
+    fs.mkdirSync(path.join(dir, 'taken.html'));
+    expect(runCli(['report', 'diverging.json', '-o', 'taken.html'], dir)).toEqual(usage('cannot write taken.html (EISDIR)'));
+    expect(fs.readdirSync(dir).filter((f) => f.includes('.tmp'))).toEqual([]);
+  });
+});
