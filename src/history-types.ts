@@ -3,8 +3,11 @@
  * Plain JSON: no tensors, no NaN or Infinity (an absent or undefined value is `null`).
  */
 
-/** Version of the history document layout. Fields are only ever added, never renamed. */
-export const SCHEMA_VERSION = 1;
+/**
+ * Version of the history document layout. Fields are only ever added, never renamed.
+ * 2 added `series`, `Snapshot.index` and `options.maxSnapshots`; `loadHistory` upgrades a version 1 file.
+ */
+export const SCHEMA_VERSION = 2;
 
 /**
  * Equal-width histogram of the finite elements of a weight, numpy.histogram semantics:
@@ -122,6 +125,8 @@ export interface EnvironmentRecord {
 
 /** A snapshot of every watched weight, taken at training start and after epochs or batches. */
 export interface Snapshot {
+  /** Position of this snapshot among all snapshots taken (its column in `series`), from 0. */
+  index: number;
   /** Epochs completed when it was taken (0: the initial weights). Counts across `fit` calls. */
   epoch: number;
   /** Global count of batches completed, on snapshots taken with `everyBatches`. */
@@ -175,8 +180,43 @@ export interface TrainingRun {
   endTime: string | null;
 }
 
+/**
+ * The scalar statistics of one weight at every snapshot taken, one array per statistic, each as
+ * long as `HistorySeries.epoch`. Null where the weight was not measured at that snapshot or the
+ * value is absent (no finite element, or a first snapshot for the drift columns).
+ */
+export interface WeightSeries {
+  mean: (number | null)[];
+  std: (number | null)[];
+  min: (number | null)[];
+  max: (number | null)[];
+  absMean: (number | null)[];
+  l2Norm: (number | null)[];
+  zeroFraction: (number | null)[];
+  nanCount: (number | null)[];
+  infCount: (number | null)[];
+  /** `drift.relative` of each snapshot. */
+  driftRelative: (number | null)[];
+  /** `fromStart.relative` of each snapshot. */
+  fromStartRelative: (number | null)[];
+}
+
+/**
+ * Every snapshot taken, at full resolution, as columns: `snapshots` keeps whole snapshots
+ * (histograms included) only up to `maxSnapshots`, while these series are never thinned.
+ */
+export interface HistorySeries {
+  /** Epoch of each snapshot taken. */
+  epoch: number[];
+  /** Global batch count of each snapshot taken; null for snapshots that follow epochs. */
+  batch: (number | null)[];
+  /** Keyed by weight name, as `Snapshot.stats`. */
+  weights: Record<string, WeightSeries>;
+}
+
 export interface HistoryDocument {
-  schemaVersion: number;
+  /** The layout version, 2 (`SCHEMA_VERSION`); `loadHistory` reads version 1 files too. */
+  schemaVersion: 2;
   environment: EnvironmentRecord;
   options: {
     bins: number;
@@ -184,10 +224,18 @@ export interface HistoryDocument {
     everyEpochs: number | null;
     everyBatches: number | null;
     statsOn: 'auto' | 'device' | 'host';
+    /** Whole snapshots kept in `snapshots` before older ones are thinned (see `maxSnapshots`). */
+    maxSnapshots: number;
   };
   model: ModelRecord;
   weights: WeightRecord[];
   runs: TrainingRun[];
+  /**
+   * Whole snapshots in the order taken; on long runs thinned evenly to at most `maxSnapshots`,
+   * always keeping the first, the last and every snapshot at which an alert started.
+   */
   snapshots: Snapshot[];
+  /** The scalar statistics of every snapshot taken, never thinned. */
+  series: HistorySeries;
   alerts: Alert[];
 }

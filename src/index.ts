@@ -7,7 +7,8 @@ export type { AlertOptions, WeightPattern } from './alerts/options';
 export { weightStats } from './weight-stats';
 export type { WeightStatsOptions } from './weight-stats';
 export { SCHEMA_VERSION } from './history-types';
+export { loadHistory, HistoryFileError } from './history/load';
 export type {
   Alert, AlertKind, AlertSeverity, DriftStats, EnvironmentRecord, FromStartStats, Histogram,
-  HistoryDocument, LayerRecord, ModelRecord, Snapshot, TrainingRun, WeightRecord, WeightStats,
+  HistoryDocument, HistorySeries, LayerRecord, ModelRecord, Snapshot, TrainingRun, WeightRecord, WeightSeries, WeightStats,
 } from './history-types';

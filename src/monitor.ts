@@ -7,10 +7,12 @@ import * as tf from '@tensorflow/tfjs';
 import { AlertEngine } from './alerts/engine';
 import { describeEnvironment } from './environment';
 import { Census, takeCensus } from './census';
-import type { Alert, EnvironmentRecord, HistoryDocument, Snapshot, TrainingRun } from './history-types';
-import { SCHEMA_VERSION } from './history-types';
-import { censusLine, snapshotLine, summaryTable, weightLine } from './log-format';
-import { LogSink } from './log-sink';
+import { prepareWritableFile, writeFileAtomic } from './history/atomic-write';
+import { HistoryFile } from './history/history-file';
+import { HistoryRecorder, serializeHistory } from './history/recorder';
+import type { Alert, EnvironmentRecord, HistoryDocument, Snapshot } from './history-types';
+import { censusLine, snapshotLine, summaryTable, weightLine } from './log/log-format';
+import { LogSink } from './log/log-sink';
 import type { ParamMonitorOptions } from './monitor-options';
 import { ResolvedMonitorOptions, validateMonitorOptions } from './monitor-options';
 import { SnapshotStore } from './snapshot-store';
@@ -32,10 +34,11 @@ export class ParamMonitor extends tf.Callback {
   private readonly engine: AlertEngine;
   private readonly sink: LogSink;
   private census: Census | null = null;
+  /** What the last census line said, so a loop of `fit` calls logs it only when it changes. */
+  private censusLogged: string | null = null;
   private environment: EnvironmentRecord | null = null;
-  private readonly runs: TrainingRun[] = [];
-  private readonly snapshots: Snapshot[] = [];
-  private readonly alerts: Alert[] = [];
+  private readonly history: HistoryRecorder;
+  private readonly output: HistoryFile | null;
   private epochsCompleted = 0;
   private batchesCompleted = 0;
   private disposed = false;
@@ -52,7 +55,11 @@ export class ParamMonitor extends tf.Callback {
     this.options = validateMonitorOptions(options);
     this.store = new SnapshotStore({ bins: this.options.bins, zeroTolerance: this.options.zeroTolerance }, this.options.statsOn);
     this.engine = new AlertEngine(this.options.alerts);
+    this.history = new HistoryRecorder(this.options.maxSnapshots);
+    this.output = this.options.output === undefined ? null : new HistoryFile(prepareWritableFile('output', this.options.output));
     this.sink = new LogSink(this.options);
+    // From now on the file is always a complete document, empty until the first snapshot.
+    this.writeOutput(true);
     // tfjs calls these unbound when it wraps the monitor as a plain config object.
     this.onTrainBegin = this.onTrainBegin.bind(this);
     this.onEpochEnd = this.onEpochEnd.bind(this);
@@ -73,14 +80,17 @@ export class ParamMonitor extends tf.Callback {
     this.census = takeCensus(model);
     this.environment = describeEnvironment(this.options.statsOn);
     this.engine.setWeights(this.census.weights.map((w) => w.record));
-    this.runs.push({ startEpoch: this.epochsCompleted, endEpoch: null, startTime: new Date().toISOString(), endTime: null });
-    const watched = this.watched().length;
-    this.sink.log('info', censusLine(this.census.model, watched, this.environment.backend), {
-      event: 'census', epoch: this.epochsCompleted, totalParams: this.census.model.totalParams,
-      trainableParams: this.census.model.trainableParams, nonTrainableParams: this.census.model.nonTrainableParams,
-    });
+    this.history.runs.push({ startEpoch: this.epochsCompleted, endEpoch: null, startTime: new Date().toISOString(), endTime: null });
+    const line = censusLine(this.census.model, this.watched().length, this.environment.backend);
+    if (line !== this.censusLogged) {
+      this.censusLogged = line;
+      this.sink.log('info', line, {
+        event: 'census', epoch: this.epochsCompleted, totalParams: this.census.model.totalParams,
+        trainableParams: this.census.model.trainableParams, nonTrainableParams: this.census.model.nonTrainableParams,
+      });
+    }
     this.raise(this.engine.checkCensus(this.census.model, this.epochsCompleted));
-    if (this.snapshots.length === 0) await this.snapshot();
+    if (this.history.snapshotCount === 0) await this.snapshot();
     this.checkStop();
   }
 
@@ -101,22 +111,40 @@ export class ParamMonitor extends tf.Callback {
 
   override async onTrainEnd(): Promise<void> {
     if (this.disposed) return;
-    const last = this.snapshots[this.snapshots.length - 1];
+    const last = this.history.lastSnapshot;
     // In batch mode the last batch's snapshot (taken before its epoch ended) is already final.
     const stale = this.options.everyBatches !== null
       ? last?.batch !== this.batchesCompleted
       : last?.epoch !== this.epochsCompleted;
     if (this.census && (!last || stale)) await this.snapshot(this.options.everyBatches !== null ? this.batchesCompleted : undefined);
-    const run = this.runs[this.runs.length - 1];
+    const run = this.history.runs[this.history.runs.length - 1];
     if (run) {
       run.endEpoch = this.epochsCompleted;
       run.endTime = new Date().toISOString();
     }
-    if (this.census) {
-      const final = this.snapshots[this.snapshots.length - 1];
-      this.sink.log('info', summaryTable(this.census.model, this.census.weights.map((w) => w.record), final, this.alerts), {
-        event: 'summary', epoch: this.epochsCompleted,
+    const final = this.history.lastSnapshot;
+    if (final) this.history.pin(final);
+    if (this.options.summary === 'fit') this.logSummary();
+    this.writeOutput(true);
+  }
+
+  private logSummary(): void {
+    if (!this.census) return;
+    this.sink.log('info', summaryTable(this.census.model, this.census.weights.map((w) => w.record), this.history.lastSnapshot, this.history.alerts), {
+      event: 'summary', epoch: this.epochsCompleted,
+    });
+  }
+
+  /** Rewrites the `output` file when forced or when its time budget allows. Never throws. */
+  private writeOutput(force: boolean): void {
+    if (!this.output || (!force && !this.output.due())) return;
+    const outcome = this.output.write(() => serializeHistory(this.document()));
+    if (outcome.failed !== undefined) {
+      this.sink.log('error', `could not write the history file ${this.output.file}: ${outcome.failed}. Training goes on; the history is kept in memory (monitor.save() writes it)`, {
+        event: 'output-error', epoch: this.epochsCompleted,
       });
+    } else if (outcome.recovered) {
+      this.sink.log('info', `the history file ${this.output.file} is written again`, { event: 'output-recovered', epoch: this.epochsCompleted });
     }
   }
 
@@ -131,12 +159,12 @@ export class ParamMonitor extends tf.Callback {
     try {
       const weights = this.watched().map((w) => ({ name: w.record.name, value: w.variable.read() }));
       const stats = await this.store.measure(weights);
-      const snapshot: Snapshot = {
-        epoch, ...(batch !== undefined ? { batch } : {}), time: new Date(started).toISOString(),
-        computeMs: Date.now() - started, stats,
-      };
-      this.snapshots.push(snapshot);
+      const snapshot = this.history.addSnapshot({
+        epoch, ...(batch !== undefined ? { batch } : {}), time: new Date(started).toISOString(), computeMs: Date.now() - started,
+      }, stats);
       const raised = this.engine.evaluate(snapshot);
+      const alertStarted = raised.some((alert) => alert.status === 'started');
+      if (alertStarted) this.history.pin(snapshot);
       this.sink.log('info', snapshotLine(snapshot, raised), {
         event: 'snapshot', epoch, batch, weights: weights.length, computeMs: snapshot.computeMs,
       });
@@ -148,6 +176,7 @@ export class ParamMonitor extends tf.Callback {
       if (this.failing !== null) this.monitorError(epoch, batch, null);
       this.raise(raised);
       this.checkStop();
+      this.writeOutput(alertStarted || snapshot.index === 0);
     } catch (error) {
       this.monitorError(epoch, batch, `tfjs-param-monitor could not take the snapshot at epoch ${epoch}: ${(error as Error).message}. Training goes on.`);
     }
@@ -191,7 +220,7 @@ export class ParamMonitor extends tf.Callback {
 
   private raise(alerts: Alert[]): void {
     for (const alert of alerts) {
-      this.alerts.push(alert);
+      this.history.alerts.push(alert);
       const { message, ...meta } = alert;
       // A condition that clears is good news: logged at info, recorded with its kind's severity.
       this.sink.log(alert.status === 'cleared' ? 'info' : alert.severity, message, { event: 'alert', ...meta });
@@ -205,35 +234,60 @@ export class ParamMonitor extends tf.Callback {
     }
   }
 
-  /** The parameter history so far, as plain JSON (no tensors, NaN or Infinity: absent is null). */
-  toJSON(): HistoryDocument {
-    const doc: HistoryDocument = {
-      schemaVersion: SCHEMA_VERSION,
+  private document(): HistoryDocument {
+    return this.history.document({
       environment: this.environment ?? describeEnvironment(this.options.statsOn),
       options: {
         bins: this.options.bins, zeroTolerance: this.options.zeroTolerance,
         everyEpochs: this.options.everyEpochs, everyBatches: this.options.everyBatches,
-        statsOn: this.options.statsOn,
+        statsOn: this.options.statsOn, maxSnapshots: this.options.maxSnapshots,
       },
       model: this.census?.model ?? { name: '', totalParams: 0, trainableParams: 0, nonTrainableParams: 0, layers: [] },
       weights: this.census ? this.census.weights.map((w) => w.record) : [],
-      runs: this.runs,
-      snapshots: this.snapshots,
-      alerts: this.alerts,
-    };
-    return JSON.parse(JSON.stringify(doc, (_key, value) => (typeof value === 'number' && !Number.isFinite(value) ? null : value)));
+    });
+  }
+
+  /** The parameter history so far, as plain JSON (no tensors, NaN or Infinity: absent is null). */
+  toJSON(): HistoryDocument {
+    return JSON.parse(serializeHistory(this.document()));
   }
 
   /**
-   * Frees every tensor the monitor holds (the copies of previous and initial weights) and closes
-   * the loggers it created. Idempotent. The tensors are freed at once; the promise resolves when
-   * the log file, if any, is flushed. The history stays readable with `toJSON()`.
+   * Writes the history document to `file` now, atomically (a temporary file renamed over it), in
+   * the form `loadHistory` reads. Works after `dispose()` too.
+   * @param file where to write it
+   * @default the `output` option's file
+   * @throws {TypeError} when there is neither `file` nor an `output` option
+   * @throws {Error} naming the file and the reason when it cannot be written
+   * @example
+   * await model.fit(xs, ys, { epochs: 10, callbacks: [monitor] });
+   * monitor.save('runs/exp1/params.json');
+   */
+  save(file: string | undefined = this.options.output): void {
+    if (typeof file !== 'string' || file.length === 0) {
+      throw new TypeError(`save() takes the path of the file to write (or the monitor's \`output\` option), but got ${JSON.stringify(file)}.`);
+    }
+    try {
+      writeFileAtomic(file, serializeHistory(this.document()));
+    } catch (error) {
+      throw new Error(`tfjs-param-monitor could not save the history to ${file}: ${(error as Error).message}`);
+    }
+  }
+
+  /**
+   * Frees every tensor the monitor holds (the copies of previous and initial weights), logs the
+   * per-layer summary (with `summary: 'dispose'`, the default), writes the `output` file a last
+   * time and closes the log file. Idempotent. Every record is on disk when it returns; the
+   * promise is kept for compatibility. The history stays readable with `toJSON()` and `save()`.
    */
   dispose(): Promise<void> {
     this.store.dispose();
     if (this.disposed) return Promise.resolve();
     this.disposed = true;
-    return this.sink.close();
+    if (this.options.summary === 'dispose') this.logSummary();
+    this.writeOutput(true);
+    this.sink.close();
+    return Promise.resolve();
   }
 }
 

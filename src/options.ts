@@ -47,12 +47,36 @@ export interface CoreOptions {
    */
   logger?: Logger | false;
   /**
-   * Also write every log record, debug included, as a JSON line to this file, through a logger of
-   * the monitor's own (the `logger` is not modified; with `logger: false` only the file is
-   * written). The folder must exist; the file is opened when the monitor is created.
+   * Also append every log record, debug included, as a JSON line to this file (the `logger` is
+   * not modified; with `logger: false` only the file is written). Missing folders are created and
+   * the file is opened when the monitor is created; each record is written as it is logged, so
+   * none is lost at exit, with or without `dispose()`.
    * @default undefined
    */
   logFile?: string;
+  /**
+   * Keep the history document in this file as training goes: rewritten atomically (a temporary
+   * file renamed over it) after the first snapshot, when an alert starts, at the end of each
+   * `fit`, at `dispose()`, and in between at most once a second and at most 5% of the time. The
+   * file is always a complete document that `loadHistory` reads. Missing folders are created and
+   * the path is checked when the monitor is created; a write that fails later is logged once and
+   * training goes on, the history kept in memory for `save()`.
+   * @default undefined
+   */
+  output?: string;
+  /**
+   * Whole snapshots (statistics and histograms) kept in the history. Past it, older snapshots are
+   * thinned evenly, always keeping the first, the newest, the last of each `fit` and those at
+   * which an alert started; the scalar `series` keeps every snapshot at full resolution.
+   * @default 1000
+   */
+  maxSnapshots?: number;
+  /**
+   * When the per-layer summary table is logged: `'dispose'` once, when `dispose()` is called (so a
+   * loop of `fit` calls reads like one run), `'fit'` at the end of every `fit`, `false` never.
+   * @default 'dispose'
+   */
+  summary?: 'dispose' | 'fit' | false;
 }
 
 export interface ResolvedCoreOptions {
@@ -64,4 +88,7 @@ export interface ResolvedCoreOptions {
   statsOn: StatsOn;
   logger: Logger | false | undefined;
   logFile: string | undefined;
+  output: string | undefined;
+  maxSnapshots: number;
+  summary: 'dispose' | 'fit' | false;
 }

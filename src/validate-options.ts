@@ -3,18 +3,25 @@ import { describeValue as show } from './describe-value';
 import type { CoreOptions, ResolvedCoreOptions } from './options';
 import { STATS_ON } from './stats-path';
 
-function positiveInteger(name: string, value: unknown, max: number): number {
+function positiveInteger(name: string, value: unknown, max: number, min = 1): number {
   if (typeof value !== 'number') throw new TypeError(`The \`${name}\` option must be an integer, but got ${show(value)}.`);
-  if (!Number.isInteger(value) || value < 1 || value > max) {
-    throw new RangeError(`The \`${name}\` option must be an integer from 1 to ${max}, but got ${show(value)}.`);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new RangeError(`The \`${name}\` option must be an integer from ${min} to ${max}, but got ${show(value)}.`);
   }
   return value;
 }
 
-const CORE_KEYS = ['model', 'bins', 'zeroTolerance', 'everyEpochs', 'everyBatches', 'statsOn', 'logger', 'logFile'] as const;
+const CORE_KEYS = ['model', 'bins', 'zeroTolerance', 'everyEpochs', 'everyBatches', 'statsOn', 'logger', 'logFile', 'output', 'maxSnapshots', 'summary'] as const;
+
+function filePath(name: string, value: unknown): string | undefined {
+  if (value !== undefined && (typeof value !== 'string' || value.length === 0)) {
+    throw new TypeError(`The \`${name}\` option must be a non-empty file path, but got ${show(value)}.`);
+  }
+  return value as string | undefined;
+}
 
 export function validateCoreOptions(options: CoreOptions): ResolvedCoreOptions {
-  const { model, bins, zeroTolerance, everyEpochs, everyBatches, statsOn, logger, logFile } = options;
+  const { model, bins, zeroTolerance, everyEpochs, everyBatches, statsOn, logger, logFile, output, maxSnapshots, summary } = options;
   if (model !== undefined && (model === null || typeof model !== 'object' || typeof (model as { getWeights?: unknown }).getWeights !== 'function' || !Array.isArray((model as { layers?: unknown }).layers))) {
     throw new TypeError(`The \`model\` option must be a tf.LayersModel (from tf.sequential() or tf.model()), but got ${show(model)}.`);
   }
@@ -35,8 +42,8 @@ export function validateCoreOptions(options: CoreOptions): ResolvedCoreOptions {
   if (logger !== undefined && logger !== false && (loggerLike === null || typeof loggerLike !== 'object' || typeof loggerLike.log !== 'function' || typeof loggerLike.child !== 'function')) {
     throw new TypeError(`The \`logger\` option must be a winston logger or false, but got ${show(logger)}.`);
   }
-  if (logFile !== undefined && (typeof logFile !== 'string' || logFile.length === 0)) {
-    throw new TypeError(`The \`logFile\` option must be a non-empty file path, but got ${show(logFile)}.`);
+  if (summary !== undefined && summary !== 'dispose' && summary !== 'fit' && summary !== false) {
+    throw new RangeError(`The \`summary\` option must be 'dispose', 'fit' or false, but got ${show(summary)}.`);
   }
   return {
     model,
@@ -46,7 +53,10 @@ export function validateCoreOptions(options: CoreOptions): ResolvedCoreOptions {
     everyBatches: everyBatches === undefined ? null : positiveInteger('everyBatches', everyBatches, Number.MAX_SAFE_INTEGER),
     statsOn: statsOn ?? 'auto',
     logger,
-    logFile,
+    logFile: filePath('logFile', logFile),
+    output: filePath('output', output),
+    maxSnapshots: maxSnapshots === undefined ? 1000 : positiveInteger('maxSnapshots', maxSnapshots, Number.MAX_SAFE_INTEGER, 2),
+    summary: summary ?? 'dispose',
   };
 }
 

@@ -2,6 +2,7 @@
  * Every option is validated when the monitor is created; a wrong value throws a TypeError or
  * RangeError that names the option and echoes the value. Valid zeros stay zeros.
  */
+import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
@@ -29,6 +30,10 @@ describe('option validation', () => {
     [{ logger: console }, TypeError, /The `logger` option must be a winston logger or false, but got \{log: a function, /],
     [{ logger: true }, TypeError, /The `logger` option must be a winston logger or false, but got true\./],
     [{ logFile: '' }, TypeError, /The `logFile` option must be a non-empty file path, but got ""\./],
+    [{ output: 42 }, TypeError, /The `output` option must be a non-empty file path, but got 42\./],
+    [{ maxSnapshots: 1 }, RangeError, /The `maxSnapshots` option must be an integer from 2 to \d+, but got 1\./],
+    [{ maxSnapshots: '10' }, TypeError, /The `maxSnapshots` option must be an integer, but got "10"\./],
+    [{ summary: true }, RangeError, /The `summary` option must be 'dispose', 'fit' or false, but got true\./],
     [{ model: {} }, TypeError, /The `model` option must be a tf.LayersModel/],
     [{ onAlert: 'log' }, TypeError, /The `onAlert` option must be a function, but got "log"\./],
     [{ stopOn: 'non-finite' }, TypeError, /The `stopOn` option must be an array of alert kinds, but got "non-finite"\./],
@@ -42,11 +47,20 @@ describe('option validation', () => {
     expect(create(options)).toThrow(message);
   });
 
-  it('rejects a logFile that cannot be written, naming the file, before training starts', () => {
-    const missing = path.join(os.tmpdir(), 'no-such-folder-param-monitor', 'log.jsonl');
-    expect(create({ logFile: missing })).toThrow(RangeError);
-    expect(create({ logFile: missing })).toThrow(/The `logFile` option names a file in a folder that does not exist: .*no-such-folder-param-monitor\/log.jsonl/);
-    expect(create({ logFile: os.tmpdir() })).toThrow(/The `logFile` option names a file that cannot be written: .*EISDIR/);
+  it.each(['logFile', 'output'])('rejects a %s that cannot be written, naming the path and the reason, before training starts', (option) => {
+    const aFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'pm-opt-')), 'plain-file');
+    fs.writeFileSync(aFile, 'x');
+    const underAFile = path.join(aFile, 'sub', 'out.json');
+    expect(create({ [option]: underAFile })).toThrow(RangeError);
+    expect(create({ [option]: underAFile })).toThrow(new RegExp(`The \`${option}\` option names a file that cannot be written: .*plain-file/sub/out.json \\(.*ENOTDIR`));
+    expect(create({ [option]: os.tmpdir() })).toThrow(new RegExp(`The \`${option}\` option names a file that cannot be written: ${os.tmpdir()} \\(it is a folder\\)`));
+    expect(create({ [option]: '/proc/pm-no/such/file.json' })).toThrow(new RegExp(`The \`${option}\` option names a file that cannot be written: /proc/pm-no/such/file.json \\(ENOENT`));
+  });
+
+  it.each(['logFile', 'output'])('creates the missing folders of a %s', (option) => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'pm-opt-')), 'runs', 'exp1', 'out.json');
+    void paramMonitor({ logger: false, [option]: file }).dispose();
+    expect(fs.statSync(path.dirname(file)).isDirectory()).toBe(true);
   });
 
   it('rejects options that are not an object', () => {
@@ -56,14 +70,14 @@ describe('option validation', () => {
 
   it('keeps valid zeros and fills documented defaults', () => {
     const history = paramMonitor({ logger: false, zeroTolerance: 0, bins: 1 }).toJSON();
-    expect(history.options).toEqual({ bins: 1, zeroTolerance: 0, everyEpochs: 1, everyBatches: null, statsOn: 'auto' });
-    expect(paramMonitor({ logger: false }).toJSON().options).toEqual({ bins: 30, zeroTolerance: 0, everyEpochs: 1, everyBatches: null, statsOn: 'auto' });
-    expect(paramMonitor({ logger: false, everyBatches: 10 }).toJSON().options).toEqual({ bins: 30, zeroTolerance: 0, everyEpochs: null, everyBatches: 10, statsOn: 'auto' });
+    expect(history.options).toEqual({ bins: 1, zeroTolerance: 0, everyEpochs: 1, everyBatches: null, statsOn: 'auto', maxSnapshots: 1000 });
+    expect(paramMonitor({ logger: false }).toJSON().options).toEqual({ bins: 30, zeroTolerance: 0, everyEpochs: 1, everyBatches: null, statsOn: 'auto', maxSnapshots: 1000 });
+    expect(paramMonitor({ logger: false, everyBatches: 10 }).toJSON().options).toEqual({ bins: 30, zeroTolerance: 0, everyEpochs: null, everyBatches: 10, statsOn: 'auto', maxSnapshots: 1000 });
   });
 
   it('an unused monitor still exports a well-formed, empty history', () => {
     const history = paramMonitor({ logger: false }).toJSON();
-    expect(history).toMatchObject({ schemaVersion: 1, snapshots: [], alerts: [], runs: [], weights: [] });
+    expect(history).toMatchObject({ schemaVersion: 2, snapshots: [], alerts: [], runs: [], weights: [], series: { epoch: [], batch: [], weights: {} } });
     expect(history.environment.backend).toBe('cpu');
   });
 

@@ -73,6 +73,7 @@ export function moved(relative: number | null, overrides: Partial<WeightStats> =
 
 export function snapshot(epoch: number, weights: Record<string, WeightStats>, batch?: number): Snapshot {
   return {
+    index: epoch,
     epoch,
     ...(batch === undefined ? {} : { batch }),
     time: new Date(Date.UTC(2024, 0, 1, 0, 0, epoch)).toISOString(),

@@ -22,8 +22,8 @@ function replay(run: Record<string, Row[]>, perBatch: boolean, options: AlertOpt
   for (let i = 0; i < run[names[0]].length; i += 1) {
     const weights = Object.fromEntries(names.map((name) => [name, toStats(run[name][i], i === 0)]));
     const snapshot: Snapshot = perBatch
-      ? { epoch: 0, batch: i, time: '', computeMs: 0, stats: weights }
-      : { epoch: i, time: '', computeMs: 0, stats: weights };
+      ? { index: i, epoch: 0, batch: i, time: '', computeMs: 0, stats: weights }
+      : { index: i, epoch: i, time: '', computeMs: 0, stats: weights };
     alerts.push(...engine.evaluate(snapshot));
   }
   return alerts;

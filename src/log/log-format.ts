@@ -1,6 +1,6 @@
 /** Readable text for the log: one line per snapshot, per-weight detail lines, the closing table. */
-import { formatNumber as formatAlertNumber } from './alerts/format-number';
-import type { Alert, ModelRecord, Snapshot, WeightRecord } from './history-types';
+import { formatNumber as formatAlertNumber } from '../alerts/format-number';
+import type { Alert, ModelRecord, Snapshot, WeightRecord } from '../history-types';
 
 /** A statistic for a log line: '-' when absent, else as alert messages write numbers. */
 function formatNumber(x: number | null | undefined): string {

@@ -1,0 +1,56 @@
+/**
+ * The `output` file: the history document rewritten atomically as training goes, on a time
+ * budget so that the cost per snapshot stays a small constant however long the run. A write is
+ * due when it is forced (first snapshot, an alert started, a `fit` ended, dispose) or when at
+ * least `minIntervalMs` and `costFactor` times the last write's duration have passed since the
+ * last write: at most one write a second, and at most 1/costFactor of the time spent writing.
+ */
+import { writeFileAtomic } from './atomic-write';
+
+export const OUTPUT_MIN_INTERVAL_MS = 1000;
+export const OUTPUT_COST_FACTOR = 20;
+
+export interface WriteOutcome {
+  /** Set when this write failed and the previous one (if any) had worked: log it once. */
+  failed?: string;
+  /** Set when this write worked after failures: the file is current again. */
+  recovered?: boolean;
+}
+
+export class HistoryFile {
+  private lastWriteEnd = -Infinity;
+  private lastWriteMs = 0;
+  private failing = false;
+  /** Total time spent in writes, and how many: for the README's cost figures. */
+  totalWriteMs = 0;
+  writes = 0;
+
+  constructor(readonly file: string, private readonly now: () => number = () => performance.now()) {}
+
+  /** Whether a write not forced is due now. */
+  due(): boolean {
+    const elapsed = this.now() - this.lastWriteEnd;
+    return elapsed >= Math.max(OUTPUT_MIN_INTERVAL_MS, OUTPUT_COST_FACTOR * this.lastWriteMs);
+  }
+
+  /** Writes `text()` now. Never throws: a failure is returned once, until a write works again. */
+  write(text: () => string): WriteOutcome {
+    const start = this.now();
+    try {
+      writeFileAtomic(this.file, text());
+    } catch (error) {
+      this.lastWriteEnd = this.now();
+      const first = !this.failing;
+      this.failing = true;
+      return first ? { failed: (error as Error).message } : {};
+    } finally {
+      this.lastWriteMs = this.now() - start;
+      this.totalWriteMs += this.lastWriteMs;
+      this.writes += 1;
+    }
+    this.lastWriteEnd = this.now();
+    const recovered = this.failing;
+    this.failing = false;
+    return recovered ? { recovered } : {};
+  }
+}

@@ -1,0 +1,79 @@
+/**
+ * Everything the monitor records in a run, as plain numbers: the `fit` calls, the snapshots
+ * (thinned to `maxSnapshots`), the full-resolution scalar series and the alerts; and the history
+ * document made of them.
+ */
+import type {
+  Alert, EnvironmentRecord, HistoryDocument, ModelRecord, Snapshot, TrainingRun, WeightRecord, WeightStats,
+} from '../history-types';
+import { SCHEMA_VERSION } from '../history-types';
+import { SeriesRecorder } from './series';
+import { SnapshotThinning } from './thinning';
+
+/** What the document says beside the records: the settings and the model's census. */
+export interface HistoryHeader {
+  environment: EnvironmentRecord;
+  options: HistoryDocument['options'];
+  model: ModelRecord;
+  weights: WeightRecord[];
+}
+
+export class HistoryRecorder {
+  readonly runs: TrainingRun[] = [];
+  readonly alerts: Alert[] = [];
+  private readonly thinning: SnapshotThinning;
+  private readonly series = new SeriesRecorder();
+
+  constructor(maxSnapshots: number) {
+    this.thinning = new SnapshotThinning(maxSnapshots);
+  }
+
+  /** Snapshots taken so far (kept or thinned). */
+  get snapshotCount(): number {
+    return this.series.size;
+  }
+
+  /** The newest snapshot, never thinned away. */
+  get lastSnapshot(): Snapshot | undefined {
+    return this.thinning.last;
+  }
+
+  get snapshots(): readonly Snapshot[] {
+    return this.thinning.snapshots;
+  }
+
+  /** Records a snapshot and returns it, with its `index`. */
+  addSnapshot(fields: Omit<Snapshot, 'index' | 'stats'>, stats: Record<string, WeightStats>): Snapshot {
+    const index = this.series.append(fields.epoch, fields.batch, stats);
+    const snapshot: Snapshot = { index, ...fields, stats };
+    this.thinning.add(snapshot);
+    return snapshot;
+  }
+
+  /** Keeps this snapshot whole through thinning (an alert started at it, or a `fit` ended). */
+  pin(snapshot: Snapshot): void {
+    this.thinning.pin(snapshot.index);
+  }
+
+  /** Bytes held by the full-resolution series. */
+  seriesBytes(): number {
+    return this.series.bytes();
+  }
+
+  /** The history document. It shares arrays with the recorder: serialise it, don't keep it. */
+  document(header: HistoryHeader): HistoryDocument {
+    return {
+      schemaVersion: SCHEMA_VERSION,
+      ...header,
+      runs: this.runs,
+      snapshots: this.thinning.snapshots as Snapshot[],
+      series: this.series.toJSON(),
+      alerts: this.alerts,
+    };
+  }
+}
+
+/** JSON text of a document: NaN and Infinity (which JSON cannot hold) become null. */
+export function serializeHistory(doc: HistoryDocument, indent?: number): string {
+  return JSON.stringify(doc, (_key, value) => (typeof value === 'number' && !Number.isFinite(value) ? null : value), indent);
+}

@@ -1,0 +1,27 @@
+/**
+ * Brings a version 1 history document (written before `series` and `Snapshot.index` existed) up
+ * to version 2. Version 1 kept every snapshot, so the series are derived from them exactly.
+ * Only touches what is shaped as expected: anything else is left for the schema to report.
+ */
+import { SeriesRecorder } from './series';
+
+type Json = Record<string, unknown>;
+const isObject = (x: unknown): x is Json => typeof x === 'object' && x !== null && !Array.isArray(x);
+
+export function upgradeFromVersion1(doc: Json): Json {
+  const snapshots = doc.snapshots;
+  const options = doc.options;
+  if (!Array.isArray(snapshots) || !snapshots.every((s) => isObject(s) && typeof s.epoch === 'number' && isObject(s.stats))) return doc;
+  const series = new SeriesRecorder();
+  const indexed = (snapshots as Json[]).map((s) => {
+    const index = series.append(s.epoch as number, typeof s.batch === 'number' ? s.batch : undefined, s.stats as never);
+    return { index, ...s };
+  });
+  return {
+    ...doc,
+    schemaVersion: 2,
+    options: isObject(options) ? { ...options, maxSnapshots: Math.max(snapshots.length, 2) } : options,
+    snapshots: indexed,
+    series: series.toJSON(),
+  };
+}

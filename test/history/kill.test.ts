@@ -1,0 +1,107 @@
+/**
+ * Files on disk survive the process: a training child killed with SIGKILL at varied moments
+ * leaves an `output` file that loadHistory accepts, holding at least every snapshot the child
+ * saw written before the kill, and a logFile whose lines all parse but at most a torn last one.
+ * A child that exits right after `await monitor.dispose()` loses no log record.
+ * The children run the built package (npm test builds dist/ first).
+ */
+import { ChildProcessWithoutNullStreams, spawn } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { loadHistory } from '../../src';
+import { expectNoLeaks } from '../helpers/tensor-leaks';
+
+const child = path.join(__dirname, '..', 'helpers', 'train-child.js');
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'pm-kill-'));
+
+interface Outcome { written: number; stdout: string; code: number | null; signal: NodeJS.Signals | null }
+
+/** Runs the child; `killWhen` sees each stdout line and the ms since 'training' and says when to kill. */
+function runChild(args: string[], killWhen: (line: string, ms: number) => boolean): Promise<Outcome> {
+  return new Promise((resolve, reject) => {
+    const proc: ChildProcessWithoutNullStreams = spawn(process.execPath, [child, ...args]);
+    let stdout = '';
+    let written = 0;
+    let start = -1;
+    let stderr = '';
+    let timer: NodeJS.Timeout | null = null;
+    const check = (line: string) => {
+      const ms = start < 0 ? 0 : performance.now() - start;
+      if (proc.exitCode === null && proc.signalCode === null && killWhen(line, ms)) proc.kill('SIGKILL');
+    };
+    proc.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      const lines = chunk.toString().split('\n').filter(Boolean);
+      for (const line of lines) {
+        if (proc.signalCode !== null) return;
+        const m = /^written (\d+)$/.exec(line);
+        if (m) written = Number(m[1]);
+        if (line === 'training') {
+          start = performance.now();
+          timer = setInterval(() => check(''), 20);
+        }
+        check(line);
+      }
+    });
+    proc.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
+    proc.on('error', reject);
+    proc.on('close', (code, signal) => {
+      if (timer) clearInterval(timer);
+      if (code !== 0 && signal === null) reject(new Error(`child failed (${code}): ${stderr}`));
+      else resolve({ written, stdout, code, signal });
+    });
+  });
+}
+
+function logLines(file: string): { records: Record<string, unknown>[]; torn: number } {
+  const text = fs.readFileSync(file, 'utf8');
+  const lines = text.split('\n');
+  const last = lines.pop() as string;
+  const records = lines.map((line) => JSON.parse(line));
+  return { records, torn: last === '' ? 0 : 1 };
+}
+
+describe('files after the process ends', () => {
+  expectNoLeaks();
+
+  const moments: [string, (line: string, ms: number) => boolean][] = [
+    ['before the first snapshot (the monitor exists, fit is called)', (line) => line === 'training'],
+    ['as soon as the first write is seen', (line) => line === 'written 1'],
+    ['after the second write', (line) => /^written ([2-9]|\d\d+)/.test(line)],
+    ['150 ms into training', (_l, ms) => ms >= 150],
+    ['700 ms into training', (_l, ms) => ms >= 700],
+    ['1,300 ms into training', (_l, ms) => ms >= 1300],
+    ['2,100 ms into training', (_l, ms) => ms >= 2100],
+  ];
+
+  it.each(moments)('SIGKILL %s leaves a loadable history with every snapshot seen written, and whole log lines', async (name, when) => {
+    const dir = fs.mkdtempSync(path.join(tmp, 'k-'));
+    const output = path.join(dir, 'params.json');
+    const logFile = path.join(dir, 'monitor.jsonl');
+    const outcome = await runChild([output, logFile, '60', '1', 'end'], when);
+    expect({ moment: name, signal: outcome.signal }).toEqual({ moment: name, signal: 'SIGKILL' });
+    const history = loadHistory(output);
+    expect(history.series.epoch.length).toBeGreaterThanOrEqual(outcome.written);
+    expect(history.snapshots.map((s) => s.index).slice(0, 1)).toEqual(history.series.epoch.length > 0 ? [0] : []);
+    const { records, torn } = logLines(logFile);
+    expect(torn).toBeLessThanOrEqual(1);
+    expect(records.filter((r) => r.event === 'snapshot').length).toBeGreaterThanOrEqual(history.series.epoch.length);
+  });
+
+  it('a child that exits right after await monitor.dispose() loses no record', async () => {
+    const dir = fs.mkdtempSync(path.join(tmp, 'exit-'));
+    const output = path.join(dir, 'params.json');
+    const logFile = path.join(dir, 'monitor.jsonl');
+    const outcome = await runChild([output, logFile, '30', '0', 'exit'], () => false);
+    expect(outcome.code).toBe(0);
+    expect(outcome.stdout).toMatch(/disposed\n$/);
+    const { records, torn } = logLines(logFile);
+    expect(torn).toBe(0);
+    expect(records.filter((r) => r.event === 'snapshot').map((r) => r.epoch)).toEqual(Array.from({ length: 31 }, (_, i) => i));
+    expect(records[records.length - 1]).toMatchObject({ event: 'summary', level: 'info' });
+    const history = loadHistory(output);
+    expect(history.series.epoch).toHaveLength(31);
+    expect(history.runs[0].endEpoch).toBe(30);
+  });
+});
