@@ -1,7 +1,6 @@
 /** `alerts <file> [--severity warn] [--kind drift,frozen]`: the alerts in the order raised. */
-import type { Alert, AlertKind, AlertSeverity } from '../history-types';
+import type { Alert, AlertKind, AlertSeverity, HistoryDocument } from '../history-types';
 import { ALERT_KINDS } from '../alerts/options';
-import type { LoadedHistory } from '../report/loaded-history';
 import { atLeast } from '../report/weight-summary';
 import { textTable } from './text-table';
 
@@ -40,7 +39,7 @@ export function parseKinds(text: string): AlertKind[] {
   return kinds as AlertKind[];
 }
 
-export function alertsData(file: string, history: LoadedHistory, filter: AlertFilter): AlertsOutput {
+export function alertsData(file: string, history: HistoryDocument, filter: AlertFilter): AlertsOutput {
   const alerts = history.alerts.filter((a) => atLeast(a.severity, filter.severity)
     && (filter.kinds === undefined || filter.kinds.includes(a.kind)));
   return { file, total: history.alerts.length, alerts };

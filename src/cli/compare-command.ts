@@ -2,9 +2,8 @@
  * `compare <a> <b>`: two runs of the same model side by side: final statistics and drift per
  * weight, what differs in the census, and the alerts only one run has.
  */
-import type { Alert, WeightRecord } from '../history-types';
+import type { Alert, HistoryDocument, WeightRecord } from '../history-types';
 import { formatCount, formatShape, formatStat } from '../report/format';
-import type { LoadedHistory } from '../report/loaded-history';
 import { startedAlerts, weightSummaries, type WeightSummary } from '../report/weight-summary';
 import { pairWeights, type WeightPair } from './pair-weights';
 import { printable, textTable } from './text-table';
@@ -29,7 +28,7 @@ export interface CompareOutput {
   onlyInB: Alert[];
 }
 
-function censusDifferences(a: LoadedHistory, b: LoadedHistory, pairs: WeightPair[]): string[] {
+function censusDifferences(a: HistoryDocument, b: HistoryDocument, pairs: WeightPair[]): string[] {
   const out: string[] = [];
   for (const key of ['totalParams', 'trainableParams', 'nonTrainableParams'] as const) {
     if (a.model[key] !== b.model[key]) out.push(`${key}: ${formatCount(a.model[key])} in a, ${formatCount(b.model[key])} in b`);
@@ -53,7 +52,7 @@ function pairName(a: WeightRecord | null, b: WeightRecord | null): string {
 }
 
 /** Alerts (kind on a weight) that started in `mine` and never in `theirs`; `key` names weights alike in both. */
-function onlyIn(mine: LoadedHistory, theirs: LoadedHistory, key: (alert: Alert) => string): Alert[] {
+function onlyIn(mine: HistoryDocument, theirs: HistoryDocument, key: (alert: Alert) => string): Alert[] {
   const other = new Set(startedAlerts(theirs).map(key));
   const seen = new Set<string>();
   return startedAlerts(mine).filter((alert) => {
@@ -64,7 +63,7 @@ function onlyIn(mine: LoadedHistory, theirs: LoadedHistory, key: (alert: Alert) 
   });
 }
 
-export function compareData(fileA: string, a: LoadedHistory, fileB: string, b: LoadedHistory): CompareOutput {
+export function compareData(fileA: string, a: HistoryDocument, fileB: string, b: HistoryDocument): CompareOutput {
   const rowsA = new Map(weightSummaries(a).map((w) => [w.name, w]));
   const rowsB = new Map(weightSummaries(b).map((w) => [w.name, w]));
   const pairs = pairWeights(a.weights, b.weights);

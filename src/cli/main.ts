@@ -6,14 +6,14 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Command, CommanderError, Option } from 'commander';
-import type { AlertSeverity } from '../history-types';
-import type { LoadedHistory } from '../report/loaded-history';
+import { HistoryFileError, loadHistory } from '../history/load';
+import type { AlertSeverity, HistoryDocument } from '../history-types';
 import { renderReport } from '../report/render-report';
 import { atLeast } from '../report/weight-summary';
 import { alertsData, alertsText, HISTORY_ALERT_KINDS, parseKinds } from './alerts-command';
 import { compareData, compareText } from './compare-command';
-import { HistoryFileError, readHistory } from './read-history';
 import { summaryData, summaryText } from './summary-command';
+import { printable } from './text-table';
 
 const NAME = 'tfjs-param-monitor';
 const SEVERITIES: AlertSeverity[] = ['info', 'warn', 'error'];
@@ -40,7 +40,7 @@ function print(value: unknown, json: boolean | undefined, text: () => string): v
 }
 
 /** The exit status for `--fail-on`; says on stderr which file holds how many such alerts. */
-function failOn(options: CommonOptions, runs: { file: string; history: LoadedHistory }[]): number {
+function failOn(options: CommonOptions, runs: { file: string; history: HistoryDocument }[]): number {
   const threshold = options.failOn;
   let status = 0;
   if (threshold === undefined) return status;
@@ -66,7 +66,7 @@ function program(result: { status: number }): Command {
     .description('the census (per layer), then one row per weight, weights with alerts first')
     .addOption(jsonOption()).addOption(failOnOption())
     .action((file: string, options: CommonOptions) => {
-      const history = readHistory(file);
+      const history = loadHistory(file);
       const data = summaryData(file, history);
       print(data, options.json, () => summaryText(data, history));
       result.status = failOn(options, [{ file, history }]);
@@ -84,7 +84,7 @@ function program(result: { status: number }): Command {
       } catch (error) {
         throw new UsageError((error as Error).message);
       }
-      const history = readHistory(file);
+      const history = loadHistory(file);
       const data = alertsData(file, history, { severity: options.severity, kinds });
       print(data, options.json, () => alertsText(data));
       result.status = failOn(options, [{ file, history }]);
@@ -95,7 +95,7 @@ function program(result: { status: number }): Command {
     .option('-o, --output <file>', 'where to write the report', 'report.html')
     .addOption(failOnOption())
     .action((file: string, options: CommonOptions & { output: string }) => {
-      const history = readHistory(file);
+      const history = loadHistory(file);
       const html = renderReport(history, { title: path.basename(file) });
       const temporary = `${options.output}.${process.pid}.tmp`;
       try {
@@ -113,8 +113,8 @@ function program(result: { status: number }): Command {
     .description('two runs of the same model side by side: final statistics and drift, census differences, alerts only one run has')
     .addOption(jsonOption()).addOption(failOnOption())
     .action((fileA: string, fileB: string, options: CommonOptions) => {
-      const a = readHistory(fileA);
-      const b = readHistory(fileB);
+      const a = loadHistory(fileA);
+      const b = loadHistory(fileB);
       const data = compareData(fileA, a, fileB, b);
       print(data, options.json, () => compareText(data));
       result.status = failOn(options, [{ file: fileA, history: a }, { file: fileB, history: b }]);
@@ -137,7 +137,8 @@ export function main(argv: string[]): number {
       return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.exitCode === 0 ? 0 : EXIT_USAGE;
     }
     if (error instanceof HistoryFileError || error instanceof UsageError) {
-      process.stderr.write(`${NAME}: ${error.message}\n`);
+      // One line, whatever the message quotes from the file, and no terminal control characters.
+      process.stderr.write(`${NAME}: ${printable(error.message.replace(/\s*\n\s*/g, ' '))}\n`);
       return EXIT_USAGE;
     }
     throw error;

@@ -1,5 +1,5 @@
 /** `summary <file>`: the census, then one row per weight, weights with alerts first. */
-import type { LoadedHistory } from '../report/loaded-history';
+import type { HistoryDocument } from '../history-types';
 import { formatCount, formatShape, formatStat } from '../report/format';
 import { runOutline } from '../report/run-outline';
 import { weightSummaries, type WeightSummary } from '../report/weight-summary';
@@ -13,7 +13,7 @@ export interface SummaryOutput {
   weights: WeightSummary[];
 }
 
-export function summaryData(file: string, history: LoadedHistory): SummaryOutput {
+export function summaryData(file: string, history: HistoryDocument): SummaryOutput {
   const { name, totalParams, trainableParams, nonTrainableParams } = history.model;
   const weights = weightSummaries(history);
   const layers = history.model.layers.map((l) => ({
@@ -29,7 +29,7 @@ function nonFinite(w: WeightSummary): string {
   return w.nanCount === null && w.infCount === null ? '-' : `${w.nanCount ?? '-'}/${w.infCount ?? '-'}`;
 }
 
-export function summaryText(data: SummaryOutput, history: LoadedHistory): string {
+export function summaryText(data: SummaryOutput, history: HistoryDocument): string {
   const { model } = data;
   const census = `model ${model.name}: ${formatCount(model.totalParams)} params ` +
     `(${formatCount(model.trainableParams)} trainable, ${formatCount(model.nonTrainableParams)} non-trainable)`;

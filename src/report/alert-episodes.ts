@@ -2,8 +2,7 @@
  * Alert episodes for the timeline: a condition on a weight from the epoch it started to the
  * epoch it cleared (or the end of the history when it never did).
  */
-import type { AlertKind, AlertSeverity } from '../history-types';
-import type { LoadedHistory } from './loaded-history';
+import type { AlertKind, AlertSeverity, HistoryDocument } from '../history-types';
 
 export interface AlertEpisode {
   kind: AlertKind;
@@ -20,7 +19,7 @@ export interface AlertEpisode {
 }
 
 /** Episodes in the order they started. */
-export function alertEpisodes(history: LoadedHistory): AlertEpisode[] {
+export function alertEpisodes(history: HistoryDocument): AlertEpisode[] {
   const epochs = history.series.epoch;
   const lastEpoch = epochs.length === 0 ? 0 : epochs[epochs.length - 1];
   const episodes: AlertEpisode[] = [];

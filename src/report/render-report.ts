@@ -7,7 +7,7 @@ import { alertEpisodes } from './alert-episodes';
 import { alertTimeline } from './alert-timeline';
 import { escapeHtml } from './escape-html';
 import { formatCount } from './format';
-import type { LoadedHistory } from './loaded-history';
+import type { HistoryDocument } from '../history-types';
 import { REPORT_SCRIPT, REPORT_SCRIPT_HASH } from './report-script';
 import { REPORT_STYLE } from './report-style';
 import { runOutline } from './run-outline';
@@ -27,7 +27,7 @@ function card(label: string, value: string, alerting = false): string {
   return `<div class="card${alerting ? ' alerting' : ''}"><b>${value}</b>${label}</div>`;
 }
 
-function censusTable(history: LoadedHistory, rows: WeightSummary[]): string {
+function censusTable(history: HistoryDocument, rows: WeightSummary[]): string {
   const alertsOf = (layer: string) => rows.filter((r) => r.layer === layer);
   const layers = history.model.layers
     .map((layer, order) => ({ layer, order, alerts: alertsOf(layer.name).reduce((s, r) => s + r.alerts, 0) }))
@@ -52,9 +52,9 @@ function censusTable(history: LoadedHistory, rows: WeightSummary[]): string {
  * The report page for a loaded history.
  *
  * @example
- * fs.writeFileSync('report.html', renderReport(readHistory('history.json'), { title: 'history.json' }));
+ * fs.writeFileSync('report.html', renderReport(loadHistory('history.json'), { title: 'history.json' }));
  */
-export function renderReport(history: LoadedHistory, options: ReportOptions): string {
+export function renderReport(history: HistoryDocument, options: ReportOptions): string {
   const rows = weightSummaries(history);
   const episodes = alertEpisodes(history);
   const epochs = history.series.epoch;

@@ -11,6 +11,8 @@ import { escapeHtml } from './escape-html';
 /** A snapshot's histogram of one weight, at the epoch it was taken. */
 export interface HistogramColumn {
   epoch: number;
+  /** The snapshot's position among all snapshots taken (`Snapshot.index`). */
+  index: number;
   histogram: Histogram;
 }
 
@@ -40,13 +42,16 @@ export function rebin(h: Histogram, lo: number, hi: number): number[] {
   return out;
 }
 
-/** The heat map, or null when no snapshot has a finite element. */
-export function histogramHeatmap(columns: HistogramColumn[]): string | null {
+/**
+ * The heat map over `taken` snapshots, or null when no snapshot has a finite element. Long runs
+ * keep only some snapshots whole: a kept column stretches until the next kept one.
+ */
+export function histogramHeatmap(columns: HistogramColumn[], taken: number): string | null {
   const ranged = columns.filter((c) => c.histogram.min !== null && c.histogram.max !== null);
   if (ranged.length === 0) return null;
   const lo = Math.min(...ranged.map((c) => c.histogram.min!));
   const hi = Math.max(...ranged.map((c) => c.histogram.max!));
-  const cellW = (W - LEFT - RIGHT) / columns.length;
+  const unit = (W - LEFT - RIGHT) / Math.max(taken, columns[columns.length - 1].index + 1);
   const cellH = (H - TOP - BOTTOM) / ROWS;
   const cells: string[] = [];
   columns.forEach((column, c) => {
@@ -54,11 +59,13 @@ export function histogramHeatmap(columns: HistogramColumn[]): string | null {
     const total = counts.reduce((s, v) => s + v, 0);
     const peak = Math.max(...counts);
     if (total === 0) return;
+    const next = c + 1 < columns.length ? columns[c + 1].index : Math.max(taken, column.index + 1);
+    const x = LEFT + column.index * unit;
+    const cellW = (next - column.index) * unit;
     counts.forEach((count, r) => {
       if (count <= 0) return;
       // sqrt so that a long thin tail stays visible next to a tall peak
       const shade = Math.sqrt(count / peak);
-      const x = LEFT + c * cellW;
       const y = H - BOTTOM - (r + 1) * cellH;
       cells.push(`<rect x="${x.toFixed(1)}" y="${y.toFixed(1)}" width="${(cellW + 0.3).toFixed(1)}" height="${(cellH + 0.3).toFixed(1)}" ` +
         `fill-opacity="${shade.toFixed(2)}"/>`);

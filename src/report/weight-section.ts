@@ -5,7 +5,7 @@
  */
 import { escapeHtml } from './escape-html';
 import { formatCount, formatShape, formatStat } from './format';
-import type { LoadedHistory } from './loaded-history';
+import type { HistoryDocument } from '../history-types';
 import { histogramHeatmap } from './svg-heatmap';
 import { legend, lineChart, type LineSeries } from './svg-line-chart';
 import type { WeightSummary } from './weight-summary';
@@ -17,7 +17,7 @@ const RED = '#d62728';
 const GREY = '#7f7f7f';
 
 /** Where each `fit` call after the first began, as snapshot indices. */
-function runStarts(history: LoadedHistory): number[] {
+function runStarts(history: HistoryDocument): number[] {
   return history.runs.slice(1)
     .map((run) => history.series.epoch.findIndex((epoch) => epoch === run.startEpoch))
     .filter((i) => i > 0);
@@ -33,7 +33,7 @@ function figure(caption: string, series: LineSeries[], x: number[], marks: numbe
 
 const anyPositive = (values: (number | null)[]) => values.some((v) => v !== null && v > 0);
 
-export function weightSection(history: LoadedHistory, row: WeightSummary, open: boolean): string {
+export function weightSection(history: HistoryDocument, row: WeightSummary, open: boolean): string {
   const s = history.series.weights[row.name];
   const x = history.series.epoch;
   const marks = runStarts(history);
@@ -54,10 +54,11 @@ export function weightSection(history: LoadedHistory, row: WeightSummary, open: 
   }
   const columns = history.snapshots.flatMap((snap) => {
     const stats = snap.stats[row.name];
-    return stats === undefined ? [] : [{ epoch: snap.epoch, histogram: stats.histogram }];
+    return stats === undefined ? [] : [{ epoch: snap.epoch, index: snap.index, histogram: stats.histogram }];
   });
-  const heat = histogramHeatmap(columns);
-  if (heat !== null) charts.push(`<figure><figcaption>Distribution over epochs (darker: more elements)</figcaption>${heat}</figure>`);
+  const heat = histogramHeatmap(columns, x.length);
+  const kept = columns.length < x.length ? `<div class="note">histograms of ${columns.length} of ${x.length} snapshots (the rest thinned, see maxSnapshots)</div>` : '';
+  if (heat !== null) charts.push(`<figure><figcaption>Distribution over epochs (darker: more elements)</figcaption>${heat}${kept}</figure>`);
   const badge = row.alerts === 0 ? '' : `<span class="kind ${row.worstSeverity}">${row.alerts} alert${row.alerts === 1 ? '' : 's'}</span>`;
   const facts = [`layer ${escapeHtml(row.layer)}`, formatShape(row.shape), `${formatCount(row.params)} params`,
     row.trainable ? 'trainable' : 'not trainable', `mean ${formatStat(row.mean)}`, `std ${formatStat(row.std)}`,

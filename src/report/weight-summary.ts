@@ -2,8 +2,7 @@
  * One row per weight: what the run did to it, from the full-resolution series. Shared by
  * `summary`, `compare` and the report.
  */
-import type { Alert, AlertSeverity } from '../history-types';
-import type { LoadedHistory, WeightSeries } from './loaded-history';
+import type { Alert, AlertSeverity, HistoryDocument, WeightSeries } from '../history-types';
 
 export interface WeightSummary {
   name: string;
@@ -61,7 +60,7 @@ function worst(alerts: Alert[]): AlertSeverity | null {
 }
 
 /** The alerts that began a condition, in the order they were raised. */
-export function startedAlerts(history: LoadedHistory): Alert[] {
+export function startedAlerts(history: HistoryDocument): Alert[] {
   return history.alerts.filter((a) => a.status === 'started');
 }
 
@@ -69,7 +68,7 @@ export function startedAlerts(history: LoadedHistory): Alert[] {
  * One row per weight, weights with alerts first (most severe, then most alerts), otherwise in
  * model order.
  */
-export function weightSummaries(history: LoadedHistory): WeightSummary[] {
+export function weightSummaries(history: HistoryDocument): WeightSummary[] {
   const started = startedAlerts(history);
   const rows = history.weights.map((w): WeightSummary => {
     const series: WeightSeries | undefined = history.series.weights[w.name];

@@ -12,6 +12,16 @@ import { expectNoLeaks } from '../helpers/tensor-leaks';
 
 let dir: string;
 let good: string;
+let truncatedParseError: string;
+
+function parseError(text: string): string {
+  try {
+    JSON.parse(text);
+  } catch (error) {
+    return (error as Error).message;
+  }
+  throw new Error('the text parsed');
+}
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -19,6 +29,7 @@ beforeAll(async () => {
   good = (await writeRealHistories(dir, ['diverging'])).diverging;
   const text = fs.readFileSync(good, 'utf8');
   const doc = JSON.parse(text);
+  truncatedParseError = parseError(text.slice(0, Math.floor(text.length / 2)));
   const files: Record<string, string> = {
     'truncated.json': text.slice(0, Math.floor(text.length / 2)),
     'empty.json': '',
@@ -37,17 +48,20 @@ expectNoLeaks();
 const usage = (message: string) => ({ status: 2, stdout: '', stderr: `tfjs-param-monitor: ${message}\n` });
 
 describe('a file that is not a readable history', () => {
+  const notHistory = 'not a tfjs-param-monitor history document (no `schemaVersion` field at the top level)';
   it.each([
-    ['missing.json', 'missing.json: no such file'],
-    ['folder.json', 'folder.json: cannot be read (EISDIR)'],
-    ['empty.json', 'empty.json: the file is empty'],
-    ['truncated.json', 'truncated.json: not valid JSON (truncated or not a history file?)'],
-    ['notes.txt', 'notes.txt: not valid JSON (truncated or not a history file?)'],
-    ['array.json', 'array.json: not a parameter history document (no `schemaVersion`)'],
-    ['package.json', 'package.json: not a parameter history document (no `schemaVersion`)'],
-    ['future.json', 'future.json: unsupported schemaVersion 99 (this version reads 1 and 2)'],
-    ['no-weights.json', 'no-weights.json: `weights` must be an array'],
-  ])('%s: exits 2 and names the file and the problem', (file, message) => {
+    ['missing.json', () => 'missing.json: cannot be read: no such file'],
+    ['folder.json', () => 'folder.json: cannot be read: it is a folder, not a file'],
+    ['empty.json', () => 'empty.json: is empty'],
+    ['truncated.json', () => `truncated.json: is not valid JSON (it ends too soon: truncated?): ${truncatedParseError}`],
+    // The parser quotes the file, newline included; the CLI keeps the message on one line.
+    ['notes.txt', () => `notes.txt: is not valid JSON: Unexpected token 'e', "epoch 1: loss 0.3 " is not valid JSON`],
+    ['array.json', () => `array.json: ${notHistory}`],
+    ['package.json', () => `package.json: ${notHistory}`],
+    ['future.json', () => 'future.json: schemaVersion 99 is not one this version reads (1 or 2): it was written by a newer tfjs-param-monitor; upgrade it'],
+    ['no-weights.json', () => 'no-weights.json: not a valid history document: /weights must be array'],
+  ])('%s: exits 2 and names the file and the problem', (file, expected) => {
+    const message = expected();
     for (const command of ['summary', 'alerts', 'report']) expect(runCli([command, file], dir)).toEqual(usage(message));
     expect(runCli(['compare', 'diverging.json', file], dir)).toEqual(usage(message));
     expect(runCli(['compare', file, 'diverging.json'], dir)).toEqual(usage(message));

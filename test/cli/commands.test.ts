@@ -52,8 +52,9 @@ describe('summary', () => {
     const counts = new Map(h.weights.map((w) => [w.name, started(h).filter((a) => a.weight === w.name).length]));
     expect(out.weights.map((w: { alerts: number }) => w.alerts)).toEqual([...counts.values()].sort((a, b) => b - a));
     for (const row of out.weights) {
-      const drifts = h.snapshots.map((s) => s.stats[row.name].drift?.relative).filter((d): d is number => typeof d === 'number');
+      const drifts = h.series.weights[row.name].driftRelative.filter((d): d is number => d !== null);
       expect(row.maxDrift).toBe(Math.max(...drifts));
+      expect(row.lastDrift).toBe(h.series.weights[row.name].driftRelative[h.series.epoch.length - 1]);
       expect(row.nanCount).toBe(last(h).stats[row.name].nanCount);
       expect(row.mean).toBe(last(h).stats[row.name].mean);
       expect(row.alerts).toBe(counts.get(row.name));

@@ -1,7 +1,7 @@
 /**
  * Real parameter histories for the CLI and report tests, from real `model.fit` runs on the cpu
  * backend (about 10 seconds in all on 2 cores): a healthy MNIST MLP, a regression that diverges (drift,
- * exploding and non-finite alerts), one monitor across two `fit` calls with a layer frozen
+ * exploding and non-finite alerts; snapshots thinned by `maxSnapshots`), one monitor across two `fit` calls with a layer frozen
  * between them, a model with over 100 weights, and a copy of the diverging run whose names are
  * HTML/script injections.
  */
@@ -70,7 +70,9 @@ function diverging(): Promise<HistoryDocument> {
   const x = tf.randomUniform([256, 8], -3, 3, 'float32', 1);
   const y = tf.tidy(() => tf.matMul(x, tf.randomUniform([8, 1], -1, 1, 'float32', 2)));
   const model = tf.sequential({ layers: [tf.layers.dense({ units: 1, inputShape: [8], name: 'regression' })] });
-  return monitored(model, x, y, [{ optimizer: tf.train.sgd(0.4), loss: 'meanSquaredError', epochs: 60 }], { stopOn: ['non-finite'] });
+  // maxSnapshots below the ~20 snapshots it takes: the history keeps only some histograms
+  return monitored(model, x, y, [{ optimizer: tf.train.sgd(0.4), loss: 'meanSquaredError', epochs: 60 }],
+    { stopOn: ['non-finite'], maxSnapshots: 8 });
 }
 
 /** Train the whole MLP, freeze `hidden`, train again: as in fine-tuning (examples/two-fits.js). */

@@ -96,6 +96,11 @@ describe('a run with alerts', () => {
         ['Mean, min, max', 'Standard deviation', 'L2 norm', 'Relative drift (log scale)', 'Non-finite elements',
           'Distribution over epochs (darker: more elements)']));
     }
+    // the history kept only some snapshots whole: the heat map says so
+    const h = histories.diverging!;
+    expect(h.snapshots.length).toBeLessThan(h.series.epoch.length);
+    expect(await page.locator('.note', { hasText: `histograms of ${h.snapshots.length} of ${h.series.epoch.length} snapshots` }).count())
+      .toBe(h.weights.length);
     expect(charts.filter((c) => c.caption === 'timeline').length).toBe(await page.locator('.tl-row:not(.tl-axis)').count());
     expectQuiet(events, reports.diverging);
     await page.close();
