@@ -22,6 +22,8 @@ export interface ReportOptions {
 /** Weights open when the report loads: all of a small model, else those with alerts (up to this many). */
 const OPEN_ALL_UP_TO = 6;
 const OPEN_ALERTED_UP_TO = 12;
+/** A longer census table starts collapsed, so that the weights stay near the top. */
+const OPEN_CENSUS_UP_TO = 15;
 
 function card(label: string, value: string, alerting = false): string {
   return `<div class="card${alerting ? ' alerting' : ''}"><b>${value}</b>${label}</div>`;
@@ -41,11 +43,15 @@ function censusTable(history: HistoryDocument, rows: WeightSummary[]): string {
       `<td class="num">${alerts}</td><td>${kinds}</td></tr>`;
   }).join('');
   const m = history.model;
-  return `<div class="table-wrap"><table><thead><tr><th>layer</th><th>class</th><th class="num">params</th>` +
+  const alerted = layers.filter((l) => l.alerts > 0).length;
+  const outline = `${m.layers.length} layers · ${formatCount(m.totalParams)} params (${formatCount(m.trainableParams)} trainable, ` +
+    `${formatCount(m.nonTrainableParams)} non-trainable) · ` +
+    (alerted === 0 ? 'no layer with alerts' : `${alerted} layer${alerted === 1 ? '' : 's'} with alerts, listed first`);
+  return `<details class="census"${m.layers.length <= OPEN_CENSUS_UP_TO ? ' open' : ''}><summary>${outline}</summary><div class="table-wrap"><table><thead><tr><th>layer</th><th>class</th><th class="num">params</th>` +
     `<th class="num">trainable</th><th class="num">non-trainable</th><th class="num">weights</th><th class="num">alerts</th><th>kinds</th></tr></thead>` +
     `<tbody>${body}</tbody><tfoot><tr><td><b>total</b></td><td></td><td class="num"><b>${formatCount(m.totalParams)}</b></td>` +
     `<td class="num">${formatCount(m.trainableParams)}</td><td class="num">${formatCount(m.nonTrainableParams)}</td>` +
-    `<td class="num">${history.weights.length}</td><td></td><td></td></tr></tfoot></table></div>`;
+    `<td class="num">${history.weights.length}</td><td></td><td></td></tr></tfoot></table></div></details>`;
 }
 
 /**

@@ -14,6 +14,7 @@ h2 { font-size: 17px; margin: 28px 0 10px; padding-bottom: 4px; border-bottom: 1
 .card b { display: block; font-size: 20px; }
 .card.alerting b { color: var(--error); }
 .table-wrap { overflow-x: auto; }
+details.census > summary { cursor: pointer; color: var(--muted); margin-bottom: 6px; }
 table { border-collapse: collapse; width: 100%; font-variant-numeric: tabular-nums; }
 th, td { text-align: left; padding: 4px 8px; border-bottom: 1px solid var(--line); white-space: nowrap; }
 td.num, th.num { text-align: right; }

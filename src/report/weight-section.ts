@@ -33,6 +33,18 @@ function figure(caption: string, series: LineSeries[], x: number[], marks: numbe
 
 const anyPositive = (values: (number | null)[]) => values.some((v) => v !== null && v > 0);
 
+/** A positive statistic spanning more than 3 decades (a weight blowing up) reads better on a log axis. */
+function spansDecades(values: (number | null)[]): boolean {
+  const positive = values.filter((v): v is number => v !== null && v > 0);
+  return positive.length > 1 && Math.max(...positive) / Math.min(...positive) > 1e3;
+}
+
+/** A chart of one positive statistic, on a log axis when it spans decades. */
+function positiveFigure(caption: string, label: string, values: (number | null)[], x: number[], marks: number[]): string {
+  const log = spansDecades(values);
+  return figure(log ? `${caption} (log scale)` : caption, [{ label, color: BLUE, values }], x, marks, log);
+}
+
 export function weightSection(history: HistoryDocument, row: WeightSummary, open: boolean): string {
   const s = history.series.weights[row.name];
   const x = history.series.epoch;
@@ -42,8 +54,8 @@ export function weightSection(history: HistoryDocument, row: WeightSummary, open
     charts.push(figure('Mean, min, max', [
       { label: 'max', color: RED, values: s.max }, { label: 'mean', color: BLUE, values: s.mean }, { label: 'min', color: GREEN, values: s.min },
     ], x, marks));
-    charts.push(figure('Standard deviation', [{ label: 'std', color: BLUE, values: s.std }], x, marks));
-    charts.push(figure('L2 norm', [{ label: 'l2Norm', color: BLUE, values: s.l2Norm }], x, marks));
+    charts.push(positiveFigure('Standard deviation', 'std', s.std, x, marks));
+    charts.push(positiveFigure('L2 norm', 'l2Norm', s.l2Norm, x, marks));
     charts.push(figure('Relative drift (log scale)', [
       { label: 'since previous', color: ORANGE, values: s.driftRelative }, { label: 'since start', color: GREY, values: s.fromStartRelative },
     ], x, marks, true));
