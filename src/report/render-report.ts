@@ -44,7 +44,7 @@ function censusTable(history: HistoryDocument, rows: WeightSummary[]): string {
   }).join('');
   const m = history.model;
   const alerted = layers.filter((l) => l.alerts > 0).length;
-  const outline = `${m.layers.length} layers · ${formatCount(m.totalParams)} params (${formatCount(m.trainableParams)} trainable, ` +
+  const outline = `${m.layers.length} layer${m.layers.length === 1 ? '' : 's'} · ${formatCount(m.totalParams)} params (${formatCount(m.trainableParams)} trainable, ` +
     `${formatCount(m.nonTrainableParams)} non-trainable) · ` +
     (alerted === 0 ? 'no layer with alerts' : `${alerted} layer${alerted === 1 ? '' : 's'} with alerts, listed first`);
   return `<details class="census"${m.layers.length <= OPEN_CENSUS_UP_TO ? ' open' : ''}><summary>${outline}</summary><div class="table-wrap"><table><thead><tr><th>layer</th><th>class</th><th class="num">params</th>` +

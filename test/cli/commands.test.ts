@@ -3,6 +3,7 @@
  * MLP, a diverging regression (alerts), and one monitor across two `fit` calls. Outputs are
  * checked against what the history files hold.
  */
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -152,6 +153,18 @@ describe('--fail-on', () => {
   it('exits 0 when no alert reaches it', () => {
     expect(runCli(['summary', files.twoFits, '--fail-on', 'warn'])).toMatchObject({ status: 0, stderr: '' });
     expect(runCli(['summary', files.healthy, '--fail-on', 'info'])).toMatchObject({ status: 0, stderr: '' });
+  });
+});
+
+describe('the package bin', () => {
+  it('runs through npx from the package folder, as `tfjs-param-monitor`', () => {
+    const root = path.join(__dirname, '..', '..');
+    const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
+    expect(pkg.bin).toEqual({ 'tfjs-param-monitor': 'dist/cli/main.js' });
+    expect(fs.readFileSync(path.join(root, pkg.bin['tfjs-param-monitor']), 'utf8').split('\n')[0]).toBe('#!/usr/bin/env node');
+    const npx = spawnSync('npx', ['--no-install', 'tfjs-param-monitor', 'summary', files.twoFits], { cwd: root, encoding: 'utf8' });
+    expect({ status: npx.status, stderr: npx.stderr }).toEqual({ status: 0, stderr: '' });
+    expect(npx.stdout).toBe(runCli(['summary', files.twoFits]).stdout);
   });
 });
 

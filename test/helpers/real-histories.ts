@@ -1,9 +1,9 @@
 /**
  * Real parameter histories for the CLI and report tests, from real `model.fit` runs on the cpu
- * backend (about 10 seconds in all on 2 cores): a healthy MNIST MLP, a regression that diverges (drift,
- * exploding and non-finite alerts; snapshots thinned by `maxSnapshots`), one monitor across two `fit` calls with a layer frozen
- * between them, a model with over 100 weights, and a copy of the diverging run whose names are
- * HTML/script injections.
+ * backend (about 10 seconds in all on 2 cores): a healthy MNIST MLP; a regression that diverges
+ * (drift, exploding and non-finite alerts; snapshots thinned by `maxSnapshots`); one monitor
+ * across two `fit` calls with a layer frozen between them; a model with over 100 weights; and a
+ * copy of the diverging run whose names are HTML/script injections.
  */
 import * as fs from 'fs';
 import * as path from 'path';
