@@ -61,10 +61,15 @@ describe('a file that is not a readable history', () => {
     ['future.json', () => 'future.json: schemaVersion 99 is not one this version reads (1 or 2): it was written by a newer tfjs-param-monitor; upgrade it'],
     ['no-weights.json', () => 'no-weights.json: not a valid history document: /weights must be array'],
   ])('%s: exits 2 and names the file and the problem', (file, expected) => {
-    const message = expected();
-    for (const command of ['summary', 'alerts', 'report']) expect(runCli([command, file], dir)).toEqual(usage(message));
-    expect(runCli(['compare', 'diverging.json', file], dir)).toEqual(usage(message));
-    expect(runCli(['compare', file, 'diverging.json'], dir)).toEqual(usage(message));
+    expect(runCli(['summary', file], dir)).toEqual(usage(expected()));
+  });
+
+  it('every command refuses it the same way, in either place of compare', () => {
+    const message = `truncated.json: is not valid JSON (it ends too soon: truncated?): ${truncatedParseError}`;
+    for (const command of ['alerts', 'report']) expect(runCli([command, 'truncated.json'], dir)).toEqual(usage(message));
+    expect(runCli(['compare', 'diverging.json', 'truncated.json'], dir)).toEqual(usage(message));
+    expect(runCli(['compare', 'truncated.json', 'diverging.json'], dir)).toEqual(usage(message));
+    expect(fs.existsSync(path.join(dir, 'report.html'))).toBe(false);
   });
 });
 
