@@ -17,8 +17,11 @@ export const SCHEMA_VERSION = 2;
  * every count is 0.
  */
 export interface Histogram {
+  /** Left edge of the first bin: the smallest finite element; null when none is finite. */
   min: number | null;
+  /** Right edge of the last bin: the largest finite element; null when none is finite. */
   max: number | null;
+  /** Elements per bin, `bins` of them. */
   counts: number[];
 }
 
@@ -44,19 +47,27 @@ export interface FromStartStats {
 export interface WeightStats {
   /** Number of finite elements. */
   count: number;
+  /** Mean of the finite elements; null when none is finite (likewise for the statistics below). */
   mean: number | null;
   /** Population standard deviation. */
   std: number | null;
+  /** Smallest finite element. */
   min: number | null;
+  /** Largest finite element. */
   max: number | null;
+  /** Mean of |x|. */
   absMean: number | null;
+  /** Euclidean norm, sqrt(sum of x^2). */
   l2Norm: number | null;
   /** Finite elements with |x| <= `zeroTolerance`. */
   zeroCount: number;
   /** `zeroCount / count`; null when count is 0. */
   zeroFraction: number | null;
+  /** NaN elements. */
   nanCount: number;
+  /** +Infinity and -Infinity elements. */
   infCount: number;
+  /** Equal-width histogram of the finite elements over [min, max]. */
   histogram: Histogram;
   /** Absent on a weight's first snapshot. */
   drift?: DriftStats;
@@ -68,14 +79,21 @@ export interface WeightStats {
 export interface WeightRecord {
   /** The tfjs variable name, e.g. `dense_Dense1/kernel`: the key used everywhere else. */
   name: string;
+  /** Name of the layer that owns it. */
   layer: string;
+  /** Class of that layer, e.g. `Dense`. */
   layerClass: string;
+  /** The variable's shape. */
   shape: number[];
+  /** tfjs dtype: `float32` or `int32`. */
   dtype: string;
+  /** Element count: the product of `shape`. */
   size: number;
   /** False when either the layer or the variable says the weight is not trainable. */
   trainable: boolean;
+  /** The layer's `trainable` flag. */
   layerTrainable: boolean;
+  /** The variable's `trainable` flag. */
   variableTrainable: boolean;
   /**
    * Whether the optimizer updates it: membership in the trainable weights that `compile`
@@ -91,33 +109,47 @@ export interface WeightRecord {
 
 /** One layer of the census. Nested models are flattened; a shared layer appears once. */
 export interface LayerRecord {
+  /** The layer's name, as in `WeightRecord.layer`. */
   name: string;
+  /** Class name, e.g. `Dense`, `Conv2D`. */
   class: string;
   /** Element count of the layer's own weights (each variable counted once). */
   params: number;
+  /** Elements of its trainable weights. */
   trainableParams: number;
+  /** Elements of its non-trainable weights. */
   nonTrainableParams: number;
+  /** The layer's `trainable` flag. */
   trainable: boolean;
   /** Names of the weights this layer owns. */
   weights: string[];
 }
 
 export interface ModelRecord {
+  /** The model tfjs handed the callback (`Sequential.fit` hands its inner `<name>_model`). */
   name: string;
+  /** Elements of every weight, each counted once; equals `model.countParams()`. */
   totalParams: number;
+  /** Elements of the trainable weights. */
   trainableParams: number;
+  /** Elements of the non-trainable weights. */
   nonTrainableParams: number;
+  /** Every layer, nested models flattened, a shared layer once. */
   layers: LayerRecord[];
 }
 
 export interface EnvironmentRecord {
+  /** Version of `@tensorflow/tfjs-core` in use. */
   tfjsVersion: string;
+  /** tfjs backend name: `cpu`, `wasm`, `tensorflow` (tfjs-node), `webgl`, ... */
   backend: string;
   /** True when the backend runs on a GPU (tfjs-node-gpu with a CUDA device, or webgl/webgpu). */
   gpu: boolean;
   /** `@tensorflow/tfjs-node-gpu` is the package behind the `tensorflow` backend. */
   tfjsNodeGpuPackage: boolean;
+  /** Node.js version; null outside Node.js. */
   nodeVersion: string | null;
+  /** Version of tfjs-param-monitor that wrote the document. */
   monitorVersion: string;
   /** Where the statistics were computed (see the `statsOn` option). */
   statsPath: 'device' | 'host';
@@ -135,6 +167,7 @@ export interface Snapshot {
   time: string;
   /** Milliseconds spent computing and downloading its statistics. */
   computeMs: number;
+  /** Statistics of every watched weight, keyed by weight name. */
   stats: Record<string, WeightStats>;
 }
 
@@ -155,19 +188,27 @@ export type AlertSeverity = 'info' | 'warn' | 'error';
 
 /** One alert raised during training. */
 export interface Alert {
+  /** What happened: see the README's table of alert kinds. */
   kind: AlertKind;
+  /** `info`, `warn` or `error` (per-kind defaults, changed by the `severity` option). */
   severity: AlertSeverity;
   /** `started` when a condition begins, `ongoing` for a reminder, `cleared` when it ends. */
   status: 'started' | 'ongoing' | 'cleared';
   /** Null for model-wide alerts (`param-count`). */
   weight: string | null;
+  /** The weight's layer; null for model-wide alerts. */
   layer: string | null;
+  /** Epochs completed at the snapshot that raised it. */
   epoch: number;
+  /** Global batch count, on snapshots taken with `everyBatches`. */
   batch?: number;
+  /** The measured number the rule compared (e.g. the relative drift); null where none applies. */
   value: number | null;
+  /** The threshold it was compared with; null where none applies. */
   threshold: number | null;
   /** Snapshots in a row the condition has held (1 when it starts). */
   count: number;
+  /** The readable line that was logged. */
   message: string;
 }
 
@@ -175,8 +216,11 @@ export interface Alert {
 export interface TrainingRun {
   /** Epochs completed before this run began. */
   startEpoch: number;
+  /** Epochs completed when it ended; null while it runs (or when it never ended). */
   endEpoch: number | null;
+  /** ISO-8601 time it began. */
   startTime: string;
+  /** ISO-8601 time it ended; null while it runs. */
   endTime: string | null;
 }
 
@@ -186,6 +230,7 @@ export interface TrainingRun {
  * value is absent (no finite element, or a first snapshot for the drift columns).
  */
 export interface WeightSeries {
+  /** `mean` of each snapshot (likewise for the columns below, each after its statistic). */
   mean: (number | null)[];
   std: (number | null)[];
   min: (number | null)[];
@@ -217,25 +262,36 @@ export interface HistorySeries {
 export interface HistoryDocument {
   /** The layout version, 2 (`SCHEMA_VERSION`); `loadHistory` reads version 1 files too. */
   schemaVersion: 2;
+  /** Where the run happened: versions, backend, engine. */
   environment: EnvironmentRecord;
+  /** The monitor's options that shape the document (null: not set). */
   options: {
+    /** The `bins` option. */
     bins: number;
+    /** The `zeroTolerance` option. */
     zeroTolerance: number;
+    /** The `everyEpochs` option; null when snapshots follow batches. */
     everyEpochs: number | null;
+    /** The `everyBatches` option; null when snapshots follow epochs. */
     everyBatches: number | null;
+    /** The `statsOn` option (`environment.statsPath` says which engine ran). */
     statsOn: 'auto' | 'device' | 'host';
     /** Whole snapshots kept in `snapshots` before older ones are thinned (see `maxSnapshots`). */
     maxSnapshots: number;
   };
+  /** The census of the model at the latest `fit`. */
   model: ModelRecord;
+  /** Every weight of the census, watched or not. */
   weights: WeightRecord[];
+  /** One entry per `fit` / `fitDataset` call watched. */
   runs: TrainingRun[];
   /**
    * Whole snapshots in the order taken; on long runs thinned evenly to at most `maxSnapshots`,
-   * always keeping the first, the last and every snapshot at which an alert started.
+   * always keeping the first, the newest, the last of each `fit` and every snapshot at which an alert started.
    */
   snapshots: Snapshot[];
   /** The scalar statistics of every snapshot taken, never thinned. */
   series: HistorySeries;
+  /** Every alert raised (started, ongoing reminders, cleared), in order. */
   alerts: Alert[];
 }

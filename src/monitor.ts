@@ -10,7 +10,7 @@ import { Census, takeCensus } from './census';
 import { prepareWritableFile, writeFileAtomic } from './history/atomic-write';
 import { HistoryFile } from './history/history-file';
 import { HistoryRecorder, serializeHistory } from './history/recorder';
-import type { Alert, EnvironmentRecord, HistoryDocument, Snapshot } from './history-types';
+import type { Alert, EnvironmentRecord, HistoryDocument } from './history-types';
 import { censusLine, snapshotLine, summaryTable, weightLine } from './log/log-format';
 import { LogSink } from './log/log-sink';
 import type { ParamMonitorOptions } from './monitor-options';
@@ -59,7 +59,7 @@ export class ParamMonitor extends tf.Callback {
     this.output = this.options.output === undefined ? null : new HistoryFile(prepareWritableFile('output', this.options.output));
     this.sink = new LogSink(this.options);
     // From now on the file is always a complete document, empty until the first snapshot.
-    this.writeOutput(true);
+    this.writeOutput('now');
     // tfjs calls these unbound when it wraps the monitor as a plain config object.
     this.onTrainBegin = this.onTrainBegin.bind(this);
     this.onEpochEnd = this.onEpochEnd.bind(this);
@@ -125,7 +125,7 @@ export class ParamMonitor extends tf.Callback {
     const final = this.history.lastSnapshot;
     if (final) this.history.pin(final);
     if (this.options.summary === 'fit') this.logSummary();
-    this.writeOutput(true);
+    this.writeOutput('now');
   }
 
   private logSummary(): void {
@@ -135,9 +135,9 @@ export class ParamMonitor extends tf.Callback {
     });
   }
 
-  /** Rewrites the `output` file when forced or when its time budget allows. Never throws. */
-  private writeOutput(force: boolean): void {
-    if (!this.output || (!force && !this.output.due())) return;
+  /** Rewrites the `output` file now, or when its time budget allows (see HistoryFile). Never throws. */
+  private writeOutput(when: 'now' | 'soon' | 'budget'): void {
+    if (!this.output || (when !== 'now' && !this.output.due(when))) return;
     const outcome = this.output.write(() => serializeHistory(this.document()));
     if (outcome.failed !== undefined) {
       this.sink.log('error', `could not write the history file ${this.output.file}: ${outcome.failed}. Training goes on; the history is kept in memory (monitor.save() writes it)`, {
@@ -176,7 +176,7 @@ export class ParamMonitor extends tf.Callback {
       if (this.failing !== null) this.monitorError(epoch, batch, null);
       this.raise(raised);
       this.checkStop();
-      this.writeOutput(alertStarted || snapshot.index === 0);
+      this.writeOutput(snapshot.index === 0 ? 'now' : alertStarted ? 'soon' : 'budget');
     } catch (error) {
       this.monitorError(epoch, batch, `tfjs-param-monitor could not take the snapshot at epoch ${epoch}: ${(error as Error).message}. Training goes on.`);
     }
@@ -285,7 +285,7 @@ export class ParamMonitor extends tf.Callback {
     if (this.disposed) return Promise.resolve();
     this.disposed = true;
     if (this.options.summary === 'dispose') this.logSummary();
-    this.writeOutput(true);
+    this.writeOutput('now');
     this.sink.close();
     return Promise.resolve();
   }
@@ -294,10 +294,10 @@ export class ParamMonitor extends tf.Callback {
 /**
  * Creates a {@link ParamMonitor}.
  * @example
- * const monitor = paramMonitor({ bins: 30 });
+ * const monitor = paramMonitor({ output: 'runs/exp1/params.json' });
  * await model.fit(xs, ys, { epochs: 10, callbacks: [monitor] });
- * const history = monitor.toJSON();
- * monitor.dispose();
+ * await monitor.dispose();
+ * const history = loadHistory('runs/exp1/params.json');
  */
 export function paramMonitor(options?: ParamMonitorOptions): ParamMonitor {
   return new ParamMonitor(options);

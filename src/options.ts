@@ -56,8 +56,8 @@ export interface CoreOptions {
   logFile?: string;
   /**
    * Keep the history document in this file as training goes: rewritten atomically (a temporary
-   * file renamed over it) after the first snapshot, when an alert starts, at the end of each
-   * `fit`, at `dispose()`, and in between at most once a second and at most 5% of the time. The
+   * file renamed over it) after the first snapshot, at the end of each `fit`, at `dispose()`, and
+   * in between at most once a second and at most 2% of the time (soon after an alert starts). The
    * file is always a complete document that `loadHistory` reads. Missing folders are created and
    * the path is checked when the monitor is created; a write that fails later is logged once and
    * training goes on, the history kept in memory for `save()`.

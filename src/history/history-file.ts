@@ -1,14 +1,14 @@
 /**
  * The `output` file: the history document rewritten atomically as training goes, on a time
  * budget so that the cost per snapshot stays a small constant however long the run. A write is
- * due when it is forced (first snapshot, an alert started, a `fit` ended, dispose) or when at
- * least `minIntervalMs` and `costFactor` times the last write's duration have passed since the
- * last write: at most one write a second, and at most 1/costFactor of the time spent writing.
+ * forced at creation, after the first snapshot, when a `fit` ends and at dispose; after an alert
+ * starts it waits only until `costFactor` times the last write's duration has passed; otherwise
+ * also until `minIntervalMs` has: at most one write a second, at most 1/costFactor of the time.
  */
 import { writeFileAtomic } from './atomic-write';
 
 export const OUTPUT_MIN_INTERVAL_MS = 1000;
-export const OUTPUT_COST_FACTOR = 20;
+export const OUTPUT_COST_FACTOR = 50;
 
 export interface WriteOutcome {
   /** Set when this write failed and the previous one (if any) had worked: log it once. */
@@ -27,10 +27,14 @@ export class HistoryFile {
 
   constructor(readonly file: string, private readonly now: () => number = () => performance.now()) {}
 
-  /** Whether a write not forced is due now. */
-  due(): boolean {
+  /**
+   * Whether a write is due now: `'budget'` waits for both limits; `'soon'` (an alert started)
+   * only for the cost limit, so that alerts starting at every batch still cost at most 1/costFactor.
+   */
+  due(urgency: 'budget' | 'soon' = 'budget'): boolean {
     const elapsed = this.now() - this.lastWriteEnd;
-    return elapsed >= Math.max(OUTPUT_MIN_INTERVAL_MS, OUTPUT_COST_FACTOR * this.lastWriteMs);
+    const cost = OUTPUT_COST_FACTOR * this.lastWriteMs;
+    return elapsed >= (urgency === 'soon' ? cost : Math.max(OUTPUT_MIN_INTERVAL_MS, cost));
   }
 
   /** Writes `text()` now. Never throws: a failure is returned once, until a write works again. */

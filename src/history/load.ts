@@ -33,6 +33,7 @@ function describeError(error: ErrorObject): string {
   const where = error.instancePath === '' ? 'the document' : error.instancePath;
   if (error.keyword === 'additionalProperties') return `${where} has an unknown field \`${String(error.params.additionalProperty)}\``;
   if (error.keyword === 'required') return `${where} lacks the field \`${String(error.params.missingProperty)}\``;
+  if (error.keyword === 'type') return `${where} must be ${String(error.params.type).split(',').join(' or ')}`;
   return `${where} ${error.message ?? 'is invalid'}`;
 }
 

@@ -4,7 +4,7 @@
  * time it sees the output file hold N snapshots (checked after every batch), so the parent can
  * kill it at varied moments and know what the file held by then.
  *
- * node train-child.js <output> <logFile> <epochs> <everyBatches|0> <exit: 'exit'|'end'>
+ * node train-child.js <output> <logFile> <epochs> <everyBatches|0> <ending: 'exit'|'end'|'no-dispose'>
  */
 const fs = require('fs');
 const path = require('path');
@@ -50,6 +50,10 @@ async function main() {
   });
   process.stdout.write('training\n');
   await model.fit(xs, ys, { epochs: Number(epochs), batchSize: 50, callbacks: [monitor, watcher] });
+  if (ending === 'no-dispose') {
+    process.stdout.write('trained\n');
+    return; // the process ends when the event loop empties, the monitor never disposed
+  }
   await monitor.dispose();
   process.stdout.write('disposed\n');
   if (ending === 'exit') process.exit(0);

@@ -104,4 +104,16 @@ describe('files after the process ends', () => {
     expect(history.series.epoch).toHaveLength(31);
     expect(history.runs[0].endEpoch).toBe(30);
   });
+
+  it('a child that never calls dispose() loses no record either', async () => {
+    const dir = fs.mkdtempSync(path.join(tmp, 'nodispose-'));
+    const output = path.join(dir, 'params.json');
+    const logFile = path.join(dir, 'monitor.jsonl');
+    const outcome = await runChild([output, logFile, '20', '0', 'no-dispose'], () => false);
+    expect([outcome.code, outcome.stdout.endsWith('trained\n')]).toEqual([0, true]);
+    const { records, torn } = logLines(logFile);
+    expect(torn).toBe(0);
+    expect(records.filter((r) => r.event === 'snapshot').map((r) => r.epoch)).toEqual(Array.from({ length: 21 }, (_, i) => i));
+    expect(loadHistory(output).runs[0].endEpoch).toBe(20);
+  });
 });

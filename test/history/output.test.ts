@@ -114,7 +114,7 @@ describe('output file', () => {
 });
 
 describe('HistoryFile time budget', () => {
-  it('writes at most once a second, and waits 20x the last write when writes are slow', () => {
+  it('writes at most once a second, and waits 50x the last write when writes are slow', () => {
     let now = 0;
     const out = new HistoryFile(path.join(tmp, 'budget.json'), () => now);
     expect(out.due()).toBe(true);
@@ -130,5 +130,15 @@ describe('HistoryFile time budget', () => {
     expect(out.due()).toBe(true);
     expect(out.writes).toBe(2);
     expect(out.totalWriteMs).toBe(200);
+  });
+
+  it("lets an alert's write wait only for the cost limit", () => {
+    let now = 0;
+    const out = new HistoryFile(path.join(tmp, 'soon.json'), () => now);
+    out.write(() => { now += 10; return '{}'; });
+    now += OUTPUT_COST_FACTOR * 10 - 1;
+    expect([out.due('soon'), out.due()]).toEqual([false, false]);
+    now += 1;
+    expect([out.due('soon'), out.due()]).toEqual([true, false]);
   });
 });
