@@ -150,6 +150,15 @@ describe('--fail-on', () => {
     });
   });
 
+  it('still writes the report when it fails the run', () => {
+    const errors = read(files.diverging).alerts.filter((a) => a.severity === 'error').length;
+    expect(runCli(['report', 'diverging.json', '-o', 'gate.html', '--fail-on', 'error'], dir)).toEqual({
+      status: 1, stdout: expect.stringMatching(/^wrote gate\.html \(\d+ KiB\)\n$/),
+      stderr: `tfjs-param-monitor: diverging.json: ${errors} alerts at or above error (--fail-on error)\n`,
+    });
+    expect(fs.readFileSync(path.join(dir, 'gate.html'), 'utf8')).toMatch(/^<!DOCTYPE html>[^]*<\/html>\n$/);
+  });
+
   it('exits 0 when no alert reaches it', () => {
     expect(runCli(['summary', files.twoFits, '--fail-on', 'warn'])).toMatchObject({ status: 0, stderr: '' });
     expect(runCli(['summary', files.healthy, '--fail-on', 'info'])).toMatchObject({ status: 0, stderr: '' });
