@@ -16,7 +16,8 @@ async function main() {
   const model = tf.sequential({ layers: [tf.layers.dense({ units: 1, inputShape: [8], name: 'regression' })] });
   const optimizer = tf.train.sgd(0.4); // stable only below about 2 / (2 * var(x)) = 0.33
   model.compile({ optimizer, loss: 'meanSquaredError' });
-  const monitor = paramMonitor({ stopOn: ['non-finite'] });
+  // node examples/diverging.js [history.json]: also writes the parameter history there
+  const monitor = paramMonitor({ stopOn: ['non-finite'], output: process.argv[2] });
   await model.fit(x, y, { epochs: 100, batchSize: 32, verbose: 0, callbacks: [monitor] });
   const { alerts, runs } = monitor.toJSON();
   console.log(`stopped after ${runs[0].endEpoch} of 100 epochs with ${alerts.length} alerts`);
