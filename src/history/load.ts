@@ -95,7 +95,8 @@ export function loadHistory(file: string): HistoryDocument {
   try {
     value = JSON.parse(text);
   } catch (error) {
-    const message = (error as Error).message;
+    // Node quotes the start of the text in its message: keep that to one printable line.
+    const message = (error as Error).message.replace(/[\u0000-\u001f\u007f]+/g, ' ');
     const at = /position (\d+)/.exec(message);
     const truncated = /end of JSON input|Unterminated/.test(message) || (at !== null && Number(at[1]) >= text.trimEnd().length);
     throw new HistoryFileError(file, `is not valid JSON${truncated ? ' (it ends too soon: truncated?)' : ''}: ${message}`);

@@ -58,6 +58,7 @@ describe('loadHistory', () => {
     ['an empty file', () => write('empty.json', ' \n'), /empty\.json: is empty$/],
     ['a truncated file', () => write('cut.json', good.slice(0, good.length / 2)), /cut\.json: is not valid JSON \(it ends too soon: truncated\?\): /],
     ['corrupt JSON', () => write('bad.json', '{"schemaVersion": 2,, }'), /bad\.json: is not valid JSON: .*position/],
+    ['a text file', () => write('notes.txt', 'line one\nline two\n'), /notes\.txt: is not valid JSON: Unexpected token .*"line one line two/],
     ['a JSON array', () => write('array.json', '[1, 2]'), /array\.json: not a tfjs-param-monitor history document \(no `schemaVersion` field at the top level\)$/],
     ['another JSON file', () => write('package.json', '{"name": "x"}'), /package\.json: not a tfjs-param-monitor history document/],
     ['a newer version', () => write('v9.json', good.replace('"schemaVersion":2', '"schemaVersion":9')), /v9\.json: schemaVersion 9 is not one this version reads \(1 or 2\): it was written by a newer tfjs-param-monitor; upgrade it$/],
