@@ -36,7 +36,7 @@ async function longRun(dir) {
   const trainMs = performance.now() - started;
   await monitor.dispose();
   // The monitor's write counters are internal: read here for the measurement only.
-  const { totalWriteMs, writes } = monitor.output;
+  const { totalWriteMs, writes } = monitor.output.cost;
   const oneWrite = (() => {
     const t = performance.now();
     monitor.save(path.join(dir, 'again.json'));

@@ -287,7 +287,8 @@ export interface HistoryDocument {
   runs: TrainingRun[];
   /**
    * Whole snapshots in the order taken; on long runs thinned evenly to at most `maxSnapshots`,
-   * always keeping the first, the newest, the last of each `fit` and every snapshot at which an alert started.
+   * always keeping the first and the newest and, up to half the cap, the last of each `fit` and
+   * those at which an alert started (the oldest of these released first).
    */
   snapshots: Snapshot[];
   /** The scalar statistics of every snapshot taken, never thinned. */

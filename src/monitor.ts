@@ -7,9 +7,11 @@ import * as tf from '@tensorflow/tfjs';
 import { AlertEngine } from './alerts/engine';
 import { describeEnvironment } from './environment';
 import { Census, takeCensus } from './census';
-import { prepareWritableFile, writeFileAtomic } from './history/atomic-write';
-import { HistoryFile } from './history/history-file';
-import { HistoryRecorder, serializeHistory } from './history/recorder';
+import { writeFileAtomic } from './files/atomic-write';
+import { prepareWritableFile } from './files/writable-path';
+import { HistoryOutput } from './history/history-output';
+import { HistoryRecorder } from './history/recorder';
+import { historyPieces, serializeHistory } from './history/serialize';
 import type { Alert, EnvironmentRecord, HistoryDocument } from './history-types';
 import { censusLine, snapshotLine, summaryTable, weightLine } from './log/log-format';
 import { LogSink } from './log/log-sink';
@@ -38,7 +40,7 @@ export class ParamMonitor extends tf.Callback {
   private censusLogged: string | null = null;
   private environment: EnvironmentRecord | null = null;
   private readonly history: HistoryRecorder;
-  private readonly output: HistoryFile | null;
+  private readonly output: HistoryOutput | null;
   private epochsCompleted = 0;
   private batchesCompleted = 0;
   private disposed = false;
@@ -56,10 +58,15 @@ export class ParamMonitor extends tf.Callback {
     this.store = new SnapshotStore({ bins: this.options.bins, zeroTolerance: this.options.zeroTolerance }, this.options.statsOn);
     this.engine = new AlertEngine(this.options.alerts);
     this.history = new HistoryRecorder(this.options.maxSnapshots);
-    this.output = this.options.output === undefined ? null : new HistoryFile(prepareWritableFile('output', this.options.output));
     this.sink = new LogSink(this.options);
+    this.output = this.options.output === undefined ? null : new HistoryOutput(
+      prepareWritableFile('output', this.options.output),
+      () => this.history.version,
+      () => this.document(),
+      (level, message, meta) => this.sink.log(level, message, { ...meta, epoch: this.epochsCompleted }),
+    );
     // From now on the file is always a complete document, empty until the first snapshot.
-    this.writeOutput('now');
+    this.output?.write('now');
     // tfjs calls these unbound when it wraps the monitor as a plain config object.
     this.onTrainBegin = this.onTrainBegin.bind(this);
     this.onEpochEnd = this.onEpochEnd.bind(this);
@@ -80,7 +87,7 @@ export class ParamMonitor extends tf.Callback {
     this.census = takeCensus(model);
     this.environment = describeEnvironment(this.options.statsOn);
     this.engine.setWeights(this.census.weights.map((w) => w.record));
-    this.history.runs.push({ startEpoch: this.epochsCompleted, endEpoch: null, startTime: new Date().toISOString(), endTime: null });
+    this.history.startRun(this.epochsCompleted);
     const line = censusLine(this.census.model, this.watched().length, this.environment.backend);
     if (line !== this.censusLogged) {
       this.censusLogged = line;
@@ -117,15 +124,11 @@ export class ParamMonitor extends tf.Callback {
       ? last?.batch !== this.batchesCompleted
       : last?.epoch !== this.epochsCompleted;
     if (this.census && (!last || stale)) await this.snapshot(this.options.everyBatches !== null ? this.batchesCompleted : undefined);
-    const run = this.history.runs[this.history.runs.length - 1];
-    if (run) {
-      run.endEpoch = this.epochsCompleted;
-      run.endTime = new Date().toISOString();
-    }
+    this.history.endRun(this.epochsCompleted);
     const final = this.history.lastSnapshot;
     if (final) this.history.pin(final);
     if (this.options.summary === 'fit') this.logSummary();
-    this.writeOutput('now');
+    this.output?.write('soon');
   }
 
   private logSummary(): void {
@@ -133,19 +136,6 @@ export class ParamMonitor extends tf.Callback {
     this.sink.log('info', summaryTable(this.census.model, this.census.weights.map((w) => w.record), this.history.lastSnapshot, this.history.alerts), {
       event: 'summary', epoch: this.epochsCompleted,
     });
-  }
-
-  /** Rewrites the `output` file now, or when its time budget allows (see HistoryFile). Never throws. */
-  private writeOutput(when: 'now' | 'soon' | 'budget'): void {
-    if (!this.output || (when !== 'now' && !this.output.due(when))) return;
-    const outcome = this.output.write(() => serializeHistory(this.document()));
-    if (outcome.failed !== undefined) {
-      this.sink.log('error', `could not write the history file ${this.output.file}: ${outcome.failed}. Training goes on; the history is kept in memory (monitor.save() writes it)`, {
-        event: 'output-error', epoch: this.epochsCompleted,
-      });
-    } else if (outcome.recovered) {
-      this.sink.log('info', `the history file ${this.output.file} is written again`, { event: 'output-recovered', epoch: this.epochsCompleted });
-    }
   }
 
   private watched() {
@@ -176,7 +166,7 @@ export class ParamMonitor extends tf.Callback {
       if (this.failing !== null) this.monitorError(epoch, batch, null);
       this.raise(raised);
       this.checkStop();
-      this.writeOutput(snapshot.index === 0 ? 'now' : alertStarted ? 'soon' : 'budget');
+      this.output?.write(snapshot.index === 0 ? 'now' : alertStarted ? 'soon' : 'budget');
     } catch (error) {
       this.monitorError(epoch, batch, `tfjs-param-monitor could not take the snapshot at epoch ${epoch}: ${(error as Error).message}. Training goes on.`);
     }
@@ -220,7 +210,7 @@ export class ParamMonitor extends tf.Callback {
 
   private raise(alerts: Alert[]): void {
     for (const alert of alerts) {
-      this.history.alerts.push(alert);
+      this.history.addAlert(alert);
       const { message, ...meta } = alert;
       // A condition that clears is good news: logged at info, recorded with its kind's severity.
       this.sink.log(alert.status === 'cleared' ? 'info' : alert.severity, message, { event: 'alert', ...meta });
@@ -268,7 +258,7 @@ export class ParamMonitor extends tf.Callback {
       throw new TypeError(`save() takes the path of the file to write (or the monitor's \`output\` option), but got ${JSON.stringify(file)}.`);
     }
     try {
-      writeFileAtomic(file, serializeHistory(this.document()));
+      writeFileAtomic(file, historyPieces(this.document()));
     } catch (error) {
       throw new Error(`tfjs-param-monitor could not save the history to ${file}: ${(error as Error).message}`);
     }
@@ -285,7 +275,7 @@ export class ParamMonitor extends tf.Callback {
     if (this.disposed) return Promise.resolve();
     this.disposed = true;
     if (this.options.summary === 'dispose') this.logSummary();
-    this.writeOutput('now');
+    this.output?.close();
     this.sink.close();
     return Promise.resolve();
   }

@@ -66,8 +66,9 @@ export interface CoreOptions {
   output?: string;
   /**
    * Whole snapshots (statistics and histograms) kept in the history. Past it, older snapshots are
-   * thinned evenly, always keeping the first, the newest, the last of each `fit` and those at
-   * which an alert started; the scalar `series` keeps every snapshot at full resolution.
+   * thinned evenly, always keeping the first and the newest, and, up to half the cap (the oldest
+   * released first), the last of each `fit` and those at which an alert started; the scalar
+   * `series` keeps every snapshot at full resolution.
    * @default 1000
    */
   maxSnapshots?: number;

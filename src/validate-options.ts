@@ -1,4 +1,5 @@
 /** Checks every core option when the monitor is created; messages name the option and echo the value. */
+import * as path from 'path';
 import { describeValue as show } from './describe-value';
 import type { CoreOptions, ResolvedCoreOptions } from './options';
 import { STATS_ON } from './stats-path';
@@ -45,6 +46,10 @@ export function validateCoreOptions(options: CoreOptions): ResolvedCoreOptions {
   if (summary !== undefined && summary !== 'dispose' && summary !== 'fit' && summary !== false) {
     throw new RangeError(`The \`summary\` option must be 'dispose', 'fit' or false, but got ${show(summary)}.`);
   }
+  const files = { output: filePath('output', output), logFile: filePath('logFile', logFile) };
+  if (files.output !== undefined && files.logFile !== undefined && path.resolve(files.output) === path.resolve(files.logFile)) {
+    throw new RangeError(`The \`output\` and \`logFile\` options must name different files, but both are ${show(output)}.`);
+  }
   return {
     model,
     bins: bins === undefined ? 30 : positiveInteger('bins', bins, 10_000),
@@ -53,8 +58,7 @@ export function validateCoreOptions(options: CoreOptions): ResolvedCoreOptions {
     everyBatches: everyBatches === undefined ? null : positiveInteger('everyBatches', everyBatches, Number.MAX_SAFE_INTEGER),
     statsOn: statsOn ?? 'auto',
     logger,
-    logFile: filePath('logFile', logFile),
-    output: filePath('output', output),
+    ...files,
     maxSnapshots: maxSnapshots === undefined ? 1000 : positiveInteger('maxSnapshots', maxSnapshots, Number.MAX_SAFE_INTEGER, 2),
     summary: summary ?? 'dispose',
   };

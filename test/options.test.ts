@@ -57,6 +57,11 @@ describe('option validation', () => {
     expect(create({ [option]: '/proc/pm-no/such/file.json' })).toThrow(new RegExp(`The \`${option}\` option names a file that cannot be written: /proc/pm-no/such/file.json \\(ENOENT`));
   });
 
+  it('rejects an output and a logFile that name the same file', () => {
+    const file = path.join(os.tmpdir(), 'pm-same.json');
+    expect(create({ output: file, logFile: `${os.tmpdir()}/./pm-same.json` })).toThrow(/The `output` and `logFile` options must name different files, but both are ".*pm-same\.json"\./);
+  });
+
   it.each(['logFile', 'output'])('creates the missing folders of a %s', (option) => {
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'pm-opt-')), 'runs', 'exp1', 'out.json');
     void paramMonitor({ logger: false, [option]: file }).dispose();

@@ -3,9 +3,9 @@
  * The `tfjs-param-monitor` command: read a parameter history after training.
  * Exit codes: 0 success, 1 an alert at or above `--fail-on`, 2 bad usage or a bad history file.
  */
-import * as fs from 'fs';
 import * as path from 'path';
 import { Command, CommanderError, Option } from 'commander';
+import { writeFileAtomic } from '../files/atomic-write';
 import { HistoryFileError, loadHistory } from '../history/load';
 import type { AlertSeverity, HistoryDocument } from '../history-types';
 import { renderReport } from '../report/render-report';
@@ -39,15 +39,19 @@ function print(value: unknown, json: boolean | undefined, text: () => string): v
   process.stdout.write(json ? `${JSON.stringify(value, null, 2)}\n` : text());
 }
 
-/** The exit status for `--fail-on`; says on stderr which file holds how many such alerts. */
-function failOn(options: CommonOptions, runs: { file: string; history: HistoryDocument }[]): number {
+/**
+ * The exit status for `--fail-on`: alerts that started (each condition once, not its reminders
+ * or its clearing) at or above the severity, of the given kinds; says on stderr which file holds
+ * how many.
+ */
+function failOn(options: CommonOptions, runs: { file: string; history: HistoryDocument }[], kinds?: readonly string[]): number {
   const threshold = options.failOn;
   let status = 0;
   if (threshold === undefined) return status;
   for (const { file, history } of runs) {
-    const hits = history.alerts.filter((a) => atLeast(a.severity, threshold)).length;
+    const hits = history.alerts.filter((a) => a.status === 'started' && atLeast(a.severity, threshold) && (kinds === undefined || kinds.includes(a.kind))).length;
     if (hits > 0) {
-      process.stderr.write(`${NAME}: ${file}: ${hits} alert${hits === 1 ? '' : 's'} at or above ${threshold} (--fail-on ${threshold})\n`);
+      process.stderr.write(`${NAME}: ${printable(file)}: ${hits} alert${hits === 1 ? '' : 's'} at or above ${threshold} (--fail-on ${threshold})\n`);
       status = EXIT_ALERTS;
     }
   }
@@ -87,7 +91,7 @@ function program(result: { status: number }): Command {
       const history = loadHistory(file);
       const data = alertsData(file, history, { severity: options.severity, kinds });
       print(data, options.json, () => alertsText(data));
-      result.status = failOn(options, [{ file, history }]);
+      result.status = failOn(options, [{ file, history }], kinds);
     });
 
   cli.command('report').argument('<file>', 'history JSON file')
@@ -97,12 +101,9 @@ function program(result: { status: number }): Command {
     .action((file: string, options: CommonOptions & { output: string }) => {
       const history = loadHistory(file);
       const html = renderReport(history, { title: path.basename(file) });
-      const temporary = `${options.output}.${process.pid}.tmp`;
       try {
-        fs.writeFileSync(temporary, html);
-        fs.renameSync(temporary, options.output);
+        writeFileAtomic(options.output, html);
       } catch (error) {
-        fs.rmSync(temporary, { force: true });
         throw new UsageError(`cannot write ${options.output} (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
       }
       process.stdout.write(`wrote ${options.output} (${Math.round(html.length / 1024)} KiB)\n`);
@@ -136,12 +137,12 @@ export function main(argv: string[]): number {
     if (error instanceof CommanderError) {
       return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.exitCode === 0 ? 0 : EXIT_USAGE;
     }
-    if (error instanceof HistoryFileError || error instanceof UsageError) {
-      // One line, whatever the message quotes from the file, and no terminal control characters.
-      process.stderr.write(`${NAME}: ${printable(error.message.replace(/\s*\n\s*/g, ' '))}\n`);
-      return EXIT_USAGE;
-    }
-    throw error;
+    // One line, whatever the message quotes from the file, and no terminal control characters;
+    // an unexpected failure too (exit 2, never 1, which a CI gate reads as alerts found).
+    const known = error instanceof HistoryFileError || error instanceof UsageError;
+    const message = known ? (error as Error).message : `failed: ${error instanceof Error ? error.message : String(error)}`;
+    process.stderr.write(`${NAME}: ${printable(message.replace(/\s*\n\s*/g, ' '))}\n`);
+    return EXIT_USAGE;
   }
 }
 

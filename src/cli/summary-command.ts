@@ -3,7 +3,7 @@ import type { HistoryDocument } from '../history-types';
 import { formatCount, formatShape, formatStat } from '../report/format';
 import { runOutline } from '../report/run-outline';
 import { weightSummaries, type WeightSummary } from '../report/weight-summary';
-import { textTable } from './text-table';
+import { textTable, printable } from './text-table';
 
 /** What `summary --json` prints. */
 export interface SummaryOutput {
@@ -31,7 +31,7 @@ function nonFinite(w: WeightSummary): string {
 
 export function summaryText(data: SummaryOutput, history: HistoryDocument): string {
   const { model } = data;
-  const census = `model ${model.name}: ${formatCount(model.totalParams)} params ` +
+  const census = `model ${printable(model.name)}: ${formatCount(model.totalParams)} params ` +
     `(${formatCount(model.trainableParams)} trainable, ${formatCount(model.nonTrainableParams)} non-trainable)`;
   const layers = textTable(
     [{ heading: 'layer', align: 'left' }, { heading: 'class', align: 'left' }, { heading: 'params', align: 'right' },

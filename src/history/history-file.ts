@@ -1,11 +1,10 @@
 /**
  * The `output` file: the history document rewritten atomically as training goes, on a time
- * budget so that the cost per snapshot stays a small constant however long the run. A write is
- * forced at creation, after the first snapshot, when a `fit` ends and at dispose; after an alert
- * starts it waits only until `costFactor` times the last write's duration has passed; otherwise
- * also until `minIntervalMs` has: at most one write a second, at most 1/costFactor of the time.
+ * budget so that the cost per snapshot stays a small constant however long the run: a write
+ * waits until `costFactor` times the last write's duration has passed (at most 1/costFactor of
+ * the time spent writing) and, unless urgent, until `minIntervalMs` has (at most one a second).
  */
-import { writeFileAtomic } from './atomic-write';
+import { writeFileAtomic } from '../files/atomic-write';
 
 export const OUTPUT_MIN_INTERVAL_MS = 1000;
 export const OUTPUT_COST_FACTOR = 50;
@@ -32,13 +31,18 @@ export class HistoryFile {
    * only for the cost limit, so that alerts starting at every batch still cost at most 1/costFactor.
    */
   due(urgency: 'budget' | 'soon' = 'budget'): boolean {
+    return this.wait(urgency) <= 0;
+  }
+
+  /** Milliseconds until a write of this urgency is due (0 or less: now). */
+  wait(urgency: 'budget' | 'soon' = 'budget'): number {
     const elapsed = this.now() - this.lastWriteEnd;
     const cost = OUTPUT_COST_FACTOR * this.lastWriteMs;
-    return elapsed >= (urgency === 'soon' ? cost : Math.max(OUTPUT_MIN_INTERVAL_MS, cost));
+    return (urgency === 'soon' ? cost : Math.max(OUTPUT_MIN_INTERVAL_MS, cost)) - elapsed;
   }
 
   /** Writes `text()` now. Never throws: a failure is returned once, until a write works again. */
-  write(text: () => string): WriteOutcome {
+  write(text: () => string | Iterable<string>): WriteOutcome {
     const start = this.now();
     try {
       writeFileAtomic(this.file, text());

@@ -46,8 +46,16 @@ function checkConsistency(doc: HistoryDocument): string | null {
       if (values.length !== length) return `/series/weights/${name}/${key} has ${values.length} entries where /series/epoch has ${length}`;
     }
   }
-  const bad = doc.snapshots.findIndex((s) => s.index >= length || s.index < 0 || !Number.isInteger(s.index));
-  if (bad >= 0) return `/snapshots/${bad}/index is ${doc.snapshots[bad].index}, outside the ${length} snapshots of /series`;
+  let previous = -1;
+  for (const [i, s] of doc.snapshots.entries()) {
+    if (!Number.isInteger(s.index) || s.index <= previous || s.index >= length) {
+      return `/snapshots/${i}/index is ${s.index}: indices must increase, from 0 to ${length - 1} (the snapshots of /series)`;
+    }
+    if (s.epoch !== doc.series.epoch[s.index] || (s.batch ?? null) !== doc.series.batch[s.index]) {
+      return `/snapshots/${i} (epoch ${s.epoch}) does not match /series at index ${s.index} (epoch ${doc.series.epoch[s.index]})`;
+    }
+    previous = s.index;
+  }
   return null;
 }
 

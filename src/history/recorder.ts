@@ -19,13 +19,41 @@ export interface HistoryHeader {
 }
 
 export class HistoryRecorder {
-  readonly runs: TrainingRun[] = [];
-  readonly alerts: Alert[] = [];
+  private readonly runs: TrainingRun[] = [];
+  private readonly alertList: Alert[] = [];
   private readonly thinning: SnapshotThinning;
   private readonly series = new SeriesRecorder();
+  /** Counts changes, so a writer can tell whether the document changed since it last wrote. */
+  private changes = 0;
 
   constructor(maxSnapshots: number) {
     this.thinning = new SnapshotThinning(maxSnapshots);
+  }
+
+  get version(): number {
+    return this.changes;
+  }
+
+  get alerts(): readonly Alert[] {
+    return this.alertList;
+  }
+
+  startRun(startEpoch: number): void {
+    this.runs.push({ startEpoch, endEpoch: null, startTime: new Date().toISOString(), endTime: null });
+    this.changes += 1;
+  }
+
+  endRun(endEpoch: number): void {
+    const run = this.runs[this.runs.length - 1];
+    if (!run) return;
+    run.endEpoch = endEpoch;
+    run.endTime = new Date().toISOString();
+    this.changes += 1;
+  }
+
+  addAlert(alert: Alert): void {
+    this.alertList.push(alert);
+    this.changes += 1;
   }
 
   /** Snapshots taken so far (kept or thinned). */
@@ -44,6 +72,7 @@ export class HistoryRecorder {
 
   /** Records a snapshot and returns it, with its `index`. */
   addSnapshot(fields: Omit<Snapshot, 'index' | 'stats'>, stats: Record<string, WeightStats>): Snapshot {
+    this.changes += 1;
     const index = this.series.append(fields.epoch, fields.batch, stats);
     const snapshot: Snapshot = { index, ...fields, stats };
     this.thinning.add(snapshot);
@@ -68,12 +97,7 @@ export class HistoryRecorder {
       runs: this.runs,
       snapshots: this.thinning.snapshots as Snapshot[],
       series: this.series.toJSON(),
-      alerts: this.alerts,
+      alerts: this.alertList,
     };
   }
-}
-
-/** JSON text of a document: NaN and Infinity (which JSON cannot hold) become null. */
-export function serializeHistory(doc: HistoryDocument, indent?: number): string {
-  return JSON.stringify(doc, (_key, value) => (typeof value === 'number' && !Number.isFinite(value) ? null : value), indent);
 }

@@ -2,9 +2,8 @@
  * Keeps at most `max` whole snapshots of a run of any length, thinned evenly: snapshot i is kept
  * while i is a multiple of the stride, and the stride doubles each time the kept ones would
  * exceed `max`. The first (index 0) and the newest are always kept, and so are pinned ones (an
- * alert started there, or a `fit` ended there) while they number at most half of `max`; past
- * that the oldest pins are released to the even thinning, so memory stays bounded whatever the
- * alerts do.
+ * alert started there, or a `fit` ended there) up to half of `max` less one; past that the
+ * oldest pins are released to the even thinning, so memory stays bounded whatever the alerts do.
  */
 import type { Snapshot } from '../history-types';
 
@@ -31,15 +30,14 @@ export class SnapshotThinning {
     this.thin();
   }
 
-  /** Keeps the snapshot with this index through later thinning (it must still be kept). */
+  /** Keeps the newest snapshot, which has this index, through later thinning. */
   pin(index: number): void {
-    if (!this.kept.some((s) => s.index === index)) return;
+    if (this.last?.index !== index) return;
+    // A Set iterates in insertion order, and pins come newest-last: the first is the oldest.
     this.pinned.add(index);
-    const cap = Math.floor(this.max / 2);
-    while (this.pinned.size > cap) {
-      const oldest = Math.min(...this.pinned);
-      this.pinned.delete(oldest);
-    }
+    // The first and the newest are kept besides the pins, so pins + 2 <= max / 2 + 1 <= max.
+    const cap = Math.max(0, Math.floor(this.max / 2) - 1);
+    while (this.pinned.size > cap) this.pinned.delete(this.pinned.values().next().value as number);
     this.thin();
   }
 

@@ -11,7 +11,8 @@ const isObject = (x: unknown): x is Json => typeof x === 'object' && x !== null 
 export function upgradeFromVersion1(doc: Json): Json {
   const snapshots = doc.snapshots;
   const options = doc.options;
-  if (!Array.isArray(snapshots) || !snapshots.every((s) => isObject(s) && typeof s.epoch === 'number' && isObject(s.stats))) return doc;
+  const wellShaped = (s: unknown) => isObject(s) && typeof s.epoch === 'number' && isObject(s.stats) && Object.values(s.stats).every(isObject);
+  if (!Array.isArray(snapshots) || !snapshots.every(wellShaped)) return doc;
   const series = new SeriesRecorder();
   const indexed = (snapshots as Json[]).map((s) => {
     const index = series.append(s.epoch as number, typeof s.batch === 'number' ? s.batch : undefined, s.stats as never);

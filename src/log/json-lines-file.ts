@@ -6,7 +6,8 @@
  * buffers, loses records and can crash the process on `end()` (winston#1504, #2219).
  */
 import * as fs from 'fs';
-import { prepareWritableFile } from '../history/atomic-write';
+import { writeAll } from '../files/atomic-write';
+import { prepareWritableFile } from '../files/writable-path';
 
 /** Any value as JSON: NaN and Infinity as null, bigint as a string, cycles and errors as text. */
 function toJsonLine(record: Record<string, unknown>): string {
@@ -38,9 +39,7 @@ export class JsonLinesFile {
   /** Appends one record as a line. Throws Node's error when the write fails (the sink catches it). */
   write(record: Record<string, unknown>): void {
     if (this.fd === null) return;
-    const bytes = Buffer.from(`${toJsonLine(record)}\n`, 'utf8');
-    let written = 0;
-    while (written < bytes.length) written += fs.writeSync(this.fd, bytes, written, bytes.length - written);
+    writeAll(this.fd, Buffer.from(`${toJsonLine(record)}\n`, 'utf8'));
   }
 
   /** Idempotent. */

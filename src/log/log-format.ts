@@ -55,7 +55,7 @@ function pad(cells: string[][]): string {
  * Per-layer table at training end, from the last snapshot: params, mean and std over the
  * layer's weights (element-weighted), the largest relative drift, and alerts raised.
  */
-export function summaryTable(model: ModelRecord, weights: WeightRecord[], last: Snapshot | undefined, alerts: Alert[]): string {
+export function summaryTable(model: ModelRecord, weights: WeightRecord[], last: Snapshot | undefined, alerts: readonly Alert[]): string {
   const rows = [['layer', 'class', 'params', 'mean', 'std', 'drift', 'alerts']];
   for (const layer of model.layers) {
     let n = 0, sum = 0, sumSq = 0;

@@ -26,8 +26,6 @@ export function createConsoleLogger(): winston.Logger {
 export class LogSink {
   private readonly loggers: winston.Logger[] = [];
   private file: JsonLinesFile | null = null;
-  /** Set once the file failed a write, so the failure is reported once. */
-  private fileFailed = false;
 
   constructor(options: Pick<ResolvedCoreOptions, 'logger' | 'logFile'>) {
     if (options.logger !== false) {
@@ -56,12 +54,15 @@ export class LogSink {
     try {
       this.file.write({ timestamp: new Date().toISOString(), level, message, ...record });
     } catch (error) {
-      if (this.fileFailed) return;
-      this.fileFailed = true;
+      // Closed for good: writing on after a partial line would leave a torn line mid-file.
       const file = this.file;
       this.file = null;
+      try {
+        file.close();
+      } catch {
+        // Already reported below; nothing more to do with a file that fails.
+      }
       this.log('error', `could not write the log file ${file.file}: ${(error as Error).message}; it gets no more records`, { event: 'logFile-error' });
-      this.file = file;
     }
   }
 

@@ -5,7 +5,7 @@
  * onto common value bins in proportion to the overlap.
  */
 import type { Histogram } from '../history-types';
-import { FRAME, tickLabel } from './svg-scale';
+import { extent, FRAME, tickLabel } from './svg-scale';
 import { escapeHtml } from './escape-html';
 
 /** A snapshot's histogram of one weight, at the epoch it was taken. */
@@ -49,15 +49,15 @@ export function rebin(h: Histogram, lo: number, hi: number): number[] {
 export function histogramHeatmap(columns: HistogramColumn[], taken: number): string | null {
   const ranged = columns.filter((c) => c.histogram.min !== null && c.histogram.max !== null);
   if (ranged.length === 0) return null;
-  const lo = Math.min(...ranged.map((c) => c.histogram.min!));
-  const hi = Math.max(...ranged.map((c) => c.histogram.max!));
+  const lo = extent(ranged.map((c) => c.histogram.min!)).min;
+  const hi = extent(ranged.map((c) => c.histogram.max!)).max;
   const unit = (W - LEFT - RIGHT) / Math.max(taken, columns[columns.length - 1].index + 1);
   const cellH = (H - TOP - BOTTOM) / ROWS;
   const cells: string[] = [];
   columns.forEach((column, c) => {
     const counts = rebin(column.histogram, lo, hi);
     const total = counts.reduce((s, v) => s + v, 0);
-    const peak = Math.max(...counts);
+    const peak = extent(counts).max;
     if (total === 0) return;
     const next = c + 1 < columns.length ? columns[c + 1].index : Math.max(taken, column.index + 1);
     const x = LEFT + column.index * unit;

@@ -3,7 +3,7 @@
  * y axis. Null values (not measured, not finite, or <= 0 on a log axis) break the line.
  */
 import { escapeHtml } from './escape-html';
-import { FRAME, scale, usable } from './svg-scale';
+import { extent, FRAME, scale, usable } from './svg-scale';
 
 export interface LineSeries {
   label: string;
@@ -27,16 +27,33 @@ const { width: W, height: H, left: LEFT, right: RIGHT, top: TOP, bottom: BOTTOM 
 
 const f = (n: number) => n.toFixed(1);
 
-/** Points of one series, split wherever a value is missing. */
+/**
+ * At most this many buckets of snapshots per line: each bucket draws its smallest and largest
+ * value (about two points per pixel of the plot), so a line over 100,000 snapshots costs what one
+ * over 600 does, and every spike still shows.
+ */
+const MAX_BUCKETS = 600;
+
+/** Points of one series, split wherever a value is missing; long series drawn by bucket extremes. */
 function segments(values: (number | null)[], log: boolean, px: (v: number) => number, py: (v: number) => number): string[][] {
   const out: string[][] = [[]];
-  values.forEach((v, i) => {
-    if (v === null || !Number.isFinite(v) || (log && v <= 0)) {
-      if (out[out.length - 1].length > 0) out.push([]);
-      return;
+  const ok = (v: number | null): v is number => v !== null && Number.isFinite(v) && (!log || v > 0);
+  const size = Math.max(1, Math.ceil(values.length / MAX_BUCKETS));
+  for (let start = 0; start < values.length; start += size) {
+    let lo = -1;
+    let hi = -1;
+    for (let i = start; i < Math.min(start + size, values.length); i += 1) {
+      const v = values[i];
+      if (!ok(v)) continue;
+      if (lo < 0 || v < (values[lo] as number)) lo = i;
+      if (hi < 0 || v > (values[hi] as number)) hi = i;
     }
-    out[out.length - 1].push(`${f(px(i))},${f(py(v))}`);
-  });
+    if (lo < 0) {
+      if (out[out.length - 1].length > 0) out.push([]);
+      continue;
+    }
+    for (const i of lo === hi ? [lo] : [Math.min(lo, hi), Math.max(lo, hi)]) out[out.length - 1].push(`${f(px(i))},${f(py(values[i] as number))}`);
+  }
   return out.filter((s) => s.length > 0);
 }
 
@@ -50,7 +67,8 @@ export function lineChart(options: LineChartOptions): string | null {
   const log = options.log ?? false;
   const all = options.series.flatMap((s) => usable(s.values, log));
   if (all.length === 0 || options.x.length === 0) return null;
-  const y = scale(Math.min(...all), Math.max(...all), H - BOTTOM, TOP, log);
+  const { min, max } = extent(all);
+  const y = scale(min, max, H - BOTTOM, TOP, log);
   const x = scale(0, options.x.length - 1, LEFT, W - RIGHT, false);
   const grid = y.ticks.map((t) => `<line class="grid" x1="${LEFT}" x2="${W - RIGHT}" y1="${f(y.at(t.value))}" y2="${f(y.at(t.value))}"/>` +
     `<text class="tick" x="${LEFT - 4}" y="${f(y.at(t.value) + 3)}" text-anchor="end">${escapeHtml(t.label)}</text>`).join('');

@@ -17,6 +17,20 @@ export function usable(values: (number | null)[], log: boolean): number[] {
 }
 
 /**
+ * Smallest and largest of `values` in one loop (spreading a long series into Math.min/max
+ * overflows the call stack past about 100k values).
+ */
+export function extent(values: Iterable<number>): { min: number; max: number } {
+  let min = Infinity;
+  let max = -Infinity;
+  for (const v of values) {
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  return { min, max };
+}
+
+/**
  * A scale from [lo, hi] onto [from, to] pixels. A zero-width range is widened so that a
  * constant series draws as a flat line in the middle.
  */

@@ -7,6 +7,7 @@ import { escapeHtml } from './escape-html';
 import { formatCount, formatShape, formatStat } from './format';
 import type { HistoryDocument } from '../history-types';
 import { histogramHeatmap } from './svg-heatmap';
+import { extent } from './svg-scale';
 import { legend, lineChart, type LineSeries } from './svg-line-chart';
 import type { WeightSummary } from './weight-summary';
 
@@ -36,7 +37,8 @@ const anyPositive = (values: (number | null)[]) => values.some((v) => v !== null
 /** A positive statistic spanning more than 3 decades (a weight blowing up) reads better on a log axis. */
 function spansDecades(values: (number | null)[]): boolean {
   const positive = values.filter((v): v is number => v !== null && v > 0);
-  return positive.length > 1 && Math.max(...positive) / Math.min(...positive) > 1e3;
+  const { min, max } = extent(positive);
+  return positive.length > 1 && max / min > 1e3;
 }
 
 /** A chart of one positive statistic, on a log axis when it spans decades. */

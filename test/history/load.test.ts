@@ -69,6 +69,23 @@ describe('loadHistory', () => {
       doc.series.weights['load_dense/kernel'].std.pop();
       return write('short.json', JSON.stringify(doc));
     }, /short\.json: not a valid history document: \/series\/weights\/load_dense\/kernel\/std has 3 entries where \/series\/epoch has 4$/],
+    ['snapshots out of order', () => {
+      const doc = JSON.parse(good);
+      doc.snapshots.reverse();
+      return write('order.json', JSON.stringify(doc));
+    }, /order\.json: not a valid history document: \/snapshots\/1\/index is 2: indices must increase, from 0 to 3 \(the snapshots of \/series\)$/],
+    ['a snapshot that disagrees with the series', () => {
+      const doc = JSON.parse(good);
+      doc.snapshots[2].epoch = 7;
+      return write('epoch.json', JSON.stringify(doc));
+    }, /epoch\.json: not a valid history document: \/snapshots\/2 \(epoch 7\) does not match \/series at index 2 \(epoch 2\)$/],
+    ['a version 1 file with a null weight', () => {
+      const doc = JSON.parse(good);
+      doc.schemaVersion = 1;
+      delete doc.series;
+      doc.snapshots[1].stats['load_dense/kernel'] = null;
+      return write('v1-null.json', JSON.stringify(doc));
+    }, /v1-null\.json: not a valid history document: /],
   ])('rejects %s, naming the file and the problem', (_name, file, message) => {
     expect(problem(file())).toMatch(message);
   });

@@ -42,10 +42,20 @@ describe('SnapshotThinning', () => {
   });
 
   it('keeps pinned snapshots (alert starts, ends of fit) through thinning', () => {
-    expect(run(5, 12, [3, 7])).toEqual([0, 3, 7, 8, 11]);
+    expect(run(8, 30, [3, 7])).toEqual([0, 3, 7, 8, 16, 24, 29]);
     const kept = run(100, 5000, [1, 2, 3, 4999 - 1]);
     expect(kept.slice(0, 4)).toEqual([0, 1, 2, 3]);
     expect(kept).toContain(4998);
+  });
+
+  it('never exceeds the smallest cap, 2, whatever is pinned', () => {
+    const thinning = new SnapshotThinning(2);
+    for (let i = 0; i < 50; i += 1) {
+      thinning.add(snap(i));
+      thinning.pin(i);
+      expect(thinning.snapshots.length).toBeLessThanOrEqual(2);
+    }
+    expect(thinning.snapshots.map((s) => s.index)).toEqual([0, 49]);
   });
 
   it('releases the oldest pins past half the cap, so memory stays bounded', () => {

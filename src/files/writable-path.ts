@@ -1,32 +1,10 @@
 /**
- * Writing a file the user keeps so that it is never half-written: the text goes to a temporary
- * file in the same folder, is flushed to disk, and is renamed over the old file (rename is atomic
- * within a folder), so a reader, or a process killed at any moment, sees the old file or the new.
+ * Checking, when the monitor is created, that a file it will write (`output`, `logFile`) can be
+ * written, so that a bad path fails at once rather than after a long run.
  */
 import * as fs from 'fs';
 import * as path from 'path';
-
-function temporaryName(file: string): string {
-  return path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
-}
-
-/** Throws Node's error (ENOSPC, EACCES, ...) after removing the temporary file. */
-export function writeFileAtomic(file: string, text: string): void {
-  const temporary = temporaryName(file);
-  let fd: number | null = null;
-  try {
-    fd = fs.openSync(temporary, 'w');
-    fs.writeSync(fd, text);
-    fs.fsyncSync(fd);
-    fs.closeSync(fd);
-    fd = null;
-    fs.renameSync(temporary, file);
-  } catch (error) {
-    if (fd !== null) fs.closeSync(fd);
-    fs.rmSync(temporary, { force: true });
-    throw error;
-  }
-}
+import { temporaryName } from './atomic-write';
 
 /**
  * Makes sure `file` can be written, creating its missing folders one level at a time (Node's
