@@ -53,19 +53,36 @@ export interface AlertOptions {
    */
   driftThreshold?: number;
   /**
-   * `drift`: also fires on a spike, a relative drift above this many times the median of the
-   * weight's earlier relative drifts (see `driftSpikeMinHistory`, `driftSpikeWindow`). Healthy
-   * runs stay below 2.3 x the median at every cadence tried.
+   * `drift`: a step (`drift.l2`, the norm of the change since the previous snapshot) is a spike
+   * when it is above this many times the median of the weight's earlier steps (and above the
+   * `driftSpikeSpread` limit, and at least `driftFloor` relative drift). On the healthy corpus no
+   * step went above 4.3 x its median; a learning rate raised 40x mid-run gives 8 to 11 x.
    * @default 5
    */
   driftSpikeFactor?: number;
   /**
-   * `drift`: earlier relative drift values a weight needs before spikes are checked.
+   * `drift`: a spike must also be above the median of the weight's earlier steps plus this many
+   * times their robust spread (1.4826 x the median absolute deviation): a step is judged against
+   * the weight's own noise, so a noisy weight (a small bias under sgd, per-batch snapshots) needs
+   * a larger jump than a steady one. 0: the factor alone decides.
+   * @default 10
+   */
+  driftSpikeSpread?: number;
+  /**
+   * `drift`: a spike whose relative drift is below this is never reported: a weight that moved by
+   * less than 1% of its norm since its previous snapshot has not jumped, however still it was
+   * before (late in a run, adam's steps are tiny and the odd larger one is still small).
+   * 0: no floor.
+   * @default 0.01
+   */
+  driftFloor?: number;
+  /**
+   * `drift`: earlier steps a weight needs before spikes are checked.
    * @default 3
    */
   driftSpikeMinHistory?: number;
   /**
-   * `drift`: the spike median is taken over at most this many most recent earlier values, which
+   * `drift`: the spike median and spread are taken over at most this many most recent steps, which
    * bounds memory and time on long runs with per-batch snapshots. At least `driftSpikeMinHistory`.
    * @default 100
    */
@@ -145,6 +162,8 @@ export interface ResolvedAlertOptions {
   readonly deadThreshold: number;
   readonly driftThreshold: number;
   readonly driftSpikeFactor: number;
+  readonly driftSpikeSpread: number;
+  readonly driftFloor: number;
   readonly driftSpikeMinHistory: number;
   readonly driftSpikeWindow: number;
   readonly explodeThreshold: number;

@@ -1,0 +1,42 @@
+// `npm run alert-eval` (builds first): judges the recorded alert corpus
+// (test/fixtures/alert-corpus, recorded by scripts/alert-corpus.js) with the default alert
+// options and prints two markdown tables for the README: per alert kind, false warnings on the
+// healthy runs (per 1,000 snapshots) and failing runs caught; per failing run, which alert caught
+// it and how many snapshots after the fault started. Not a test: it measures, it does not assert.
+//
+//   node scripts/alert-eval.js [--option value ...]   e.g. --driftSpikeFactor 3 to try other values
+'use strict';
+const { replaySnapshots } = require('../dist/alerts/replay');
+const { ALERT_KINDS } = require('../dist/alerts/options');
+const { loadRuns, evaluateRun } = require('./corpus/evaluate');
+
+const args = process.argv.slice(2);
+const options = {};
+for (let i = 0; i < args.length; i += 2) options[args[i].replace(/^--/, '')] = Number(args[i + 1]);
+
+const healthy = loadRuns('healthy').map((run) => ({ run, result: evaluateRun(run, replaySnapshots, options) }));
+const failing = loadRuns('failing').map((run) => ({ run, result: evaluateRun(run, replaySnapshots, options) }));
+const snapshots = healthy.reduce((n, { result }) => n + result.snapshots, 0);
+const configs = new Set(healthy.map(({ run }) => run.name.replace(/-s\d+$/, '')));
+
+console.log(`Healthy corpus: ${healthy.length} runs (${configs.size} configs x seeds), ${snapshots} snapshots. `
+  + `Failing corpus: ${failing.length} runs.${Object.keys(options).length ? ` Options: ${JSON.stringify(options)}` : ''}\n`);
+console.log('| kind | false warnings on healthy runs | per 1,000 healthy snapshots | healthy runs with one | failing runs caught by it |');
+console.log('|---|---:|---:|---:|---:|');
+for (const kind of ALERT_KINDS.filter((k) => k !== 'monitor-error' && k !== 'param-count' && k !== 'frozen-by-design')) {
+  const loud = healthy.flatMap(({ result }) => result.loud.filter((a) => a.kind === kind));
+  const runs = healthy.filter(({ result }) => result.loud.some((a) => a.kind === kind)).length;
+  const caught = failing.filter(({ result }) => result.caught && result.caught.kind === kind).length;
+  console.log(`| \`${kind}\` | ${loud.length} | ${(1000 * loud.length / snapshots).toFixed(2)} | ${runs} | ${caught} |`);
+}
+console.log('\n| failing run | cadence | fault | caught by | snapshots after the fault | warnings before the fault |');
+console.log('|---|---|---|---|---:|---:|');
+for (const { run, result } of failing) {
+  const by = result.caught ? `\`${result.caught.kind}\` on \`${result.caught.weight}\`` : '**missed**';
+  console.log(`| ${run.name} | ${run.cadence} | ${run.fault.what} | ${by} | ${result.latency ?? '-'} | ${result.early.length} |`);
+}
+const falseAlarms = healthy.filter(({ result }) => result.loud.length > 0);
+if (falseAlarms.length > 0) {
+  console.log('\nFalse warnings:');
+  for (const { result } of falseAlarms) for (const a of result.loud) console.log(`  ${result.name} @${a.at}: ${a.kind}: ${a.message}`);
+}
