@@ -2,13 +2,15 @@
 // (test/fixtures/alert-corpus, recorded by scripts/alert-corpus.js) with the default alert
 // options and prints two markdown tables for the README: per alert kind, false warnings on the
 // healthy runs (per 1,000 snapshots) and failing runs caught; per failing run, which alert caught
-// it and how many snapshots after the fault started. Not a test: it measures, it does not assert.
+// it and how many snapshots after the fault started; per numeric default, its headroom on the
+// corpus (scripts/corpus/headroom.js). Not a test: it measures, it does not assert.
 //
 //   node scripts/alert-eval.js [--option value ...]   e.g. --driftSpikeFactor 3 to try other values
 'use strict';
 const { replaySnapshots } = require('../dist/alerts/replay');
-const { ALERT_KINDS } = require('../dist/alerts/options');
+const { ALERT_KINDS, DEFAULT_ALERT_OPTIONS } = require('../dist/alerts/options');
 const { loadRuns, evaluateRun } = require('./corpus/evaluate');
+const { headroom } = require('./corpus/headroom');
 
 const args = process.argv.slice(2);
 const options = {};
@@ -34,6 +36,13 @@ console.log('|---|---|---|---|---:|---:|');
 for (const { run, result } of failing) {
   const by = result.caught ? `\`${result.caught.kind}\` on \`${result.caught.weight}\`` : '**missed**';
   console.log(`| ${run.name} | ${run.cadence} | ${run.fault.what} | ${by} | ${result.latency ?? '-'} | ${result.early.length} |`);
+}
+console.log('\nHeadroom of each default (the others at their defaults): the values that keep every healthy run quiet, '
+  + 'and those that still catch every failing run within 3 snapshots.\n');
+console.log('| option | default | no false warning when | every failing run caught when |');
+console.log('|---|---:|---|---|');
+for (const row of headroom(healthy.map(({ run }) => run), failing.map(({ run }) => run), replaySnapshots, options, { ...DEFAULT_ALERT_OPTIONS, ...options })) {
+  console.log(`| \`${row[0]}\` | ${row.slice(1).join(' | ')} |`);
 }
 const falseAlarms = healthy.filter(({ result }) => result.loud.length > 0);
 if (falseAlarms.length > 0) {

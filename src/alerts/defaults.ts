@@ -45,7 +45,7 @@ export const DEFAULT_ALERT_OPTIONS = {
   driftSpikeFactor: 5,
   driftSpikeSpread: 10,
   driftFloor: 0.01,
-  driftSpikeMinHistory: 3,
+  driftSpikeMinHistory: 5,
   driftSpikeWindow: 100,
   explodeThreshold: 1000,
   growthThreshold: 5,

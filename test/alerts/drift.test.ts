@@ -40,10 +40,11 @@ describe('drift', () => {
   });
 
   describe('spike: a step above driftSpikeFactor x the median of earlier steps and their spread', () => {
-    const calm = [0.1, 0.1, 0.1];
+    const calm = [0.1, 0.1, 0.1, 0.1, 0.1];
 
-    it('needs driftSpikeMinHistory earlier steps', () => {
-      expect(driftAlerts([0.1, 0.1, 0.9], { driftSpikeFactor: 5 }).flat()).toEqual([]);
+    it('needs driftSpikeMinHistory (5) earlier steps', () => {
+      expect(driftAlerts([0.1, 0.1, 0.1, 0.1, 0.9]).flat()).toEqual([]);
+      expect(driftAlerts([0.1, 0.1, 0.1, 0.1, 0.1, 0.9]).flat().map((a) => a.epoch)).toEqual([7]);
     });
 
     it('stays silent just below and at factor x median', () => {
@@ -53,10 +54,10 @@ describe('drift', () => {
 
     it('fires just above it, with the step as the value and the spike limit as the threshold', () => {
       const [alert] = driftAlerts([...calm, 0.51], { driftSpikeFactor: 5 }).flat();
-      expect(alert).toMatchObject({ value: 0.51, epoch: 5 });
+      expect(alert).toMatchObject({ value: 0.51, epoch: 7 });
       expect(alert.threshold).toBeCloseTo(0.5, 12);
       expect(alert.message).toBe('dense_Dense1/kernel: step 0.51 (relative drift 0.51) is a spike: above the larger of '
-        + 'driftSpikeFactor 5 x median 0.1 and median + driftSpikeSpread 10 x spread 0 of its last 3 steps = 0.5 (epoch 5)');
+        + 'driftSpikeFactor 5 x median 0.1 and median + driftSpikeSpread 10 x spread 0 of its last 5 steps = 0.5 (epoch 7)');
     });
 
     it('judges a step against the weight\'s own noise: median + driftSpikeSpread x 1.4826 MAD', () => {
@@ -71,7 +72,7 @@ describe('drift', () => {
     });
 
     it('never reports a relative drift below driftFloor, however still the weight was', () => {
-      const still = [0.001, 0.001, 0.001];
+      const still = [0.001, 0.001, 0.001, 0.001, 0.001];
       expect(driftAlerts([...still, 0.0099]).flat()).toEqual([]);
       expect(driftAlerts([...still, 0.0101]).flat().map((a) => a.value)).toEqual([0.0101]);
       expect(driftAlerts([...still, 0.0099], { driftFloor: 0 }).flat().map((a) => a.value)).toEqual([0.0099]);
@@ -91,9 +92,9 @@ describe('drift', () => {
     });
 
     it('takes the median, so one earlier outlier does not hide a spike', () => {
-      const alerts = driftAlerts([0.1, 0.9, 0.1, 0.1, 0.6], { driftThreshold: 1, driftSpikeFactor: 5 });
+      const alerts = driftAlerts([0.1, 0.9, 0.1, 0.1, 0.1, 0.6], { driftThreshold: 1, driftSpikeFactor: 5 });
       expect(summary(alerts).filter((a) => a.status === 'started')).toEqual([
-        { at: 6, kind: 'drift', status: 'started', count: 1 },
+        { at: 7, kind: 'drift', status: 'started', count: 1 },
       ]);
     });
 
@@ -117,10 +118,11 @@ describe('drift', () => {
     it('judges a weight that started at zero by spikes only, after its warmup comparison', () => {
       const engine = engineFor([weightRecord(W)], { driftThreshold: 1 });
       const zero = stats({ l2Norm: 0, min: 0, max: 0, zeroFraction: 1, zeroCount: 4 });
-      // 1.9 is the warmup comparison; 1.2, 1.1, 1.3 are above driftThreshold 1 but a zero-started
-      // weight is small early on, so only the step 9 (> 5 x median 1.2) is reported.
-      const alerts = feed(engine, W, [zero, moved(null), moved(1.9), moved(1.2), moved(1.1), moved(1.3), moved(9)]);
-      expect(summary(alerts)).toEqual([{ at: 6, kind: 'drift', status: 'started', count: 1 }]);
+      // 1.9 is the warmup comparison; 1.2, 1.1, 1.3, 1.2, 1 are above driftThreshold 1 but a
+      // zero-started weight is small early on, so only the step 9 (> 5 x median 1.2) is reported.
+      const calmer = [1.2, 1.1, 1.3, 1.2, 1].map((r) => moved(r));
+      const alerts = feed(engine, W, [zero, moved(null), moved(1.9), ...calmer, moved(9)]);
+      expect(summary(alerts)).toEqual([{ at: 8, kind: 'drift', status: 'started', count: 1 }]);
     });
 
     it('keeps driftWarmup values out of the spike history', () => {

@@ -14,7 +14,7 @@ describe('validateAlertOptions', () => {
       driftSpikeFactor: 5,
       driftSpikeSpread: 10,
       driftFloor: 0.01,
-      driftSpikeMinHistory: 3,
+      driftSpikeMinHistory: 5,
       driftSpikeWindow: 100,
       explodeThreshold: 1000,
       growthThreshold: 5,
