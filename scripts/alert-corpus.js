@@ -3,7 +3,9 @@
 // (scripts/corpus/fixture.js) to test/fixtures/alert-corpus/{healthy,failing}/<run>.json, so the
 // tests and `npm run alert-eval` replay them in milliseconds. Needs `npm run build` first.
 //
-//   node scripts/alert-corpus.js [--force] [--only <substring>] [--seeds 1,2,3]
+//   node scripts/alert-corpus.js [--force] [--only <substring>] [--seeds 1,2,3] [--show]
+//
+// --show: train the selected runs with the monitor's log on the console, and save nothing.
 //
 // Healthy configs run with seeds 1, 2, 3 unless they list their own `seeds`.
 //
@@ -21,7 +23,8 @@ const { FAILING } = require('./corpus/failing-runs');
 
 const argv = process.argv.slice(2);
 const flag = (name) => { const i = argv.indexOf(name); return i === -1 ? null : argv[i + 1]; };
-const force = argv.includes('--force');
+const show = argv.includes('--show');
+const force = argv.includes('--force') || show;
 const only = flag('--only');
 const seeds = flag('--seeds') === null ? null : flag('--seeds').split(',').map(Number);
 const OUT = path.join(__dirname, '..', 'test', 'fixtures', 'alert-corpus');
@@ -57,7 +60,7 @@ async function record(spec, seed, group) {
   const optimizer = spec.optimizer();
   model.compile({ optimizer, loss: spec.loss, ...(spec.lossWeights ? { lossWeights: spec.lossWeights } : {}) });
   if (spec.afterCompile) spec.afterCompile(model);
-  const monitor = paramMonitor({ logger: false, ...(spec.every === 'epoch' ? {} : { everyBatches: spec.every }) });
+  const monitor = paramMonitor({ ...(show ? {} : { logger: false }), ...(spec.every === 'epoch' ? {} : { everyBatches: spec.every }) });
   const callbacks = [...(spec.injector ? [spec.injector(model)] : []), monitor];
   const started = Date.now();
   try {
@@ -74,8 +77,10 @@ async function record(spec, seed, group) {
       ...(spec.fault ? { fault: spec.fault } : {}),
       ...encode(history),
     };
-    fs.mkdirSync(path.join(OUT, group), { recursive: true });
-    fs.writeFileSync(path.join(OUT, group, `${run.name}.json`), `${JSON.stringify(run)}\n`);
+    if (!show) {
+      fs.mkdirSync(path.join(OUT, group), { recursive: true });
+      fs.writeFileSync(path.join(OUT, group, `${run.name}.json`), `${JSON.stringify(run)}\n`);
+    }
     const loud = history.alerts.filter((a) => a.severity !== 'info' && a.status === 'started').length;
     console.log(`${group} ${run.name}: ${history.snapshots.length} snapshots, loss ${run.loss.join(' -> ')}, `
       + `${loud} warn/error alerts with the current defaults, ${((Date.now() - started) / 1000).toFixed(1)} s`);
