@@ -43,7 +43,7 @@ export const DEFAULT_ALERT_OPTIONS = {
   deadThreshold: 1,
   driftThreshold: 2,
   driftSpikeFactor: 5,
-  driftSpikeSpread: 10,
+  driftSpikeSpread: 20,
   driftFloor: 0.01,
   driftSpikeMinHistory: 5,
   driftSpikeWindow: 100,

@@ -42,7 +42,7 @@ describe('the alert corpus', () => {
   expectNoLeaks();
 
   it('is diverse: tasks, optimizers, cadences, fit and fitDataset, batch sizes, seeds', () => {
-    expect(healthy).toHaveLength(60);
+    expect(healthy).toHaveLength(96);
     expect(new Set(healthy.map((r) => r.optimizer))).toEqual(new Set(['SGD', 'Momentum', 'Adam', 'RMSProp', 'Adagrad']));
     expect(new Set(healthy.map((r) => r.cadence))).toEqual(new Set(['epoch', 'every 1 batches', 'every 10 batches']));
     expect(new Set(healthy.map((r) => r.api))).toEqual(new Set(['fit', 'fitDataset']));
@@ -66,7 +66,7 @@ describe('the alert corpus', () => {
       ['dead-relu-negative-bias-s1', 'frozen', 'dead_relu/kernel', 3],
       ['lr-past-stability-limit-s1', 'drift', 'dense_Dense1/kernel', 3],
       ['lr-spike-every-batch-s1', 'drift', 'dense_Dense1/kernel', 1],
-      ['lr-spike-mid-run-s1', 'drift', 'dense_Dense1/kernel', 1],
+      ['lr-spike-mid-run-s1', 'drift', 'dense_Dense1/bias', 1],
       ['saturated-sigmoid-frozen-s1', 'frozen', 'dense_Dense1/kernel', 3],
       ['set-weights-on-frozen-s1', 'changed-while-frozen', 'dense_Dense1/kernel', 1],
       ['unfrozen-after-compile-s1', 'frozen', 'dense_Dense1/kernel', 3],
@@ -87,13 +87,12 @@ describe('the alert corpus', () => {
 
   it('has teeth: looser spike options raise false warnings on the healthy runs', () => {
     const loose = healthy.filter((run) => judge(run, { driftSpikeFactor: 2, driftSpikeSpread: 0 }).loud.length > 0);
-    // the noisy ones: sgd and rmsprop with a snapshot every batch, and the sigmoid MLP of issue #9
-    expect(loose.map((r) => r.name)).toEqual([
-      'iris-fullbatch-sgd-s2', 'iris-raw-sgd-every-batch-s1', 'iris-raw-sgd-every-batch-s2', 'iris-raw-sgd-every-batch-s3',
-      'mnist-mlp-sgd-every-batch-s1', 'mnist-mlp-sgd-every-batch-s2', 'mnist-mlp-sgd-every-batch-s3',
-      'sums-gru-rmsprop-every-batch-s1', 'sums-gru-rmsprop-every-batch-s2', 'sums-gru-rmsprop-every-batch-s3',
-      'weather-temp-sigmoid-dataset-s1', 'weather-temp-sigmoid-dataset-s2', 'weather-temp-sigmoid-dataset-s5',
-      'weather-temp-sigmoid-dataset-s6',
+    // 23 runs of the noisy configurations: sgd and rmsprop with a snapshot every batch, the
+    // sigmoid MLP of issue #9, and one seed each of two more
+    expect(loose).toHaveLength(23);
+    expect([...new Set(loose.map((r) => r.name.replace(/-s\d+$/, '')))]).toEqual([
+      'cars-mpg-raw-adam-every-10', 'iris-fullbatch-sgd', 'iris-raw-sgd-every-batch', 'mnist-mlp-sgd-every-batch',
+      'sums-gru-rmsprop-every-batch', 'weather-temp-sigmoid-dataset',
     ]);
   });
 });

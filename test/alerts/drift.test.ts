@@ -57,16 +57,16 @@ describe('drift', () => {
       expect(alert).toMatchObject({ value: 0.51, epoch: 7 });
       expect(alert.threshold).toBeCloseTo(0.5, 12);
       expect(alert.message).toBe('dense_Dense1/kernel: step 0.51 (relative drift 0.51) is a spike: above the larger of '
-        + 'driftSpikeFactor 5 x median 0.1 and median + driftSpikeSpread 10 x spread 0 of its last 5 steps = 0.5 (epoch 7)');
+        + 'driftSpikeFactor 5 x median 0.1 and median + driftSpikeSpread 20 x spread 0 of its last 5 steps = 0.5 (epoch 7)');
     });
 
     it('judges a step against the weight\'s own noise: median + driftSpikeSpread x 1.4826 MAD', () => {
-      // median 0.15, MAD 0.05: the limit is max(5 x 0.15, 0.15 + 10 x 0.07413) = 0.8913
+      // median 0.15, MAD 0.05: the limit is max(5 x 0.15, 0.15 + 20 x 0.07413) = 1.6326
       const noisy = [0.1, 0.3, 0.05, 0.2, 0.15];
-      expect(driftAlerts([...noisy, 0.89]).flat()).toEqual([]);
-      const [alert] = driftAlerts([...noisy, 0.9]).flat();
-      expect(alert).toMatchObject({ kind: 'drift', value: 0.9, epoch: 7 });
-      expect(alert.threshold).toBeCloseTo(0.15 + 10 * 1.4826 * 0.05, 12);
+      expect(driftAlerts([...noisy, 1.63]).flat()).toEqual([]);
+      const [alert] = driftAlerts([...noisy, 1.64]).flat();
+      expect(alert).toMatchObject({ kind: 'drift', value: 1.64, epoch: 7 });
+      expect(alert.threshold).toBeCloseTo(0.15 + 20 * 1.4826 * 0.05, 12);
       // the factor alone (driftSpikeSpread 0) reports the smaller jump
       expect(driftAlerts([...noisy, 0.8], { driftSpikeSpread: 0 }).flat().map((a) => a.threshold)).toEqual([0.75]);
     });

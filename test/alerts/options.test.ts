@@ -12,7 +12,7 @@ describe('validateAlertOptions', () => {
       deadThreshold: 1,
       driftThreshold: 2,
       driftSpikeFactor: 5,
-      driftSpikeSpread: 10,
+      driftSpikeSpread: 20,
       driftFloor: 0.01,
       driftSpikeMinHistory: 5,
       driftSpikeWindow: 100,

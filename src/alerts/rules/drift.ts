@@ -26,7 +26,7 @@ import type { ResolvedAlertOptions } from '../option-types';
  * @example
  * // "dense_Dense1/kernel: relative drift 3.2 is above driftThreshold 2 (epoch 4)"
  * // "dense_Dense1/kernel: step 2.6 (relative drift 0.29) is a spike: above the larger of
- * //  driftSpikeFactor 5 x median 0.052 and median + driftSpikeSpread 10 x spread 0.0061 of its
+ * //  driftSpikeFactor 5 x median 0.052 and median + driftSpikeSpread 20 x spread 0.0061 of its
  * //  last 7 steps = 0.26 (epoch 9)"
  */
 export const driftRule: WeightRule = {
