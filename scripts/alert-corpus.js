@@ -7,7 +7,7 @@
 //
 // --show: train the selected runs with the monitor's log on the console, and save nothing.
 //
-// Healthy configs run with seeds 1, 2, 3 unless they list their own `seeds`; `--seeds` overrides
+// Configs run with seeds 1, 2, 3 unless they list their own `seeds`; `--seeds` overrides
 // both (the corpus also holds seeds 4 and 5 of every config but the CNNs, recorded after the
 // defaults were set, as a check that they were not fitted to the first seeds).
 //
@@ -98,7 +98,7 @@ async function record(spec, seed, group) {
 async function main() {
   const jobs = [
     ...HEALTHY.flatMap((spec) => (seeds ?? spec.seeds ?? [1, 2, 3]).map((seed) => ['healthy', spec, seed])),
-    ...FAILING.map((spec) => ['failing', spec, 1]),
+    ...FAILING.flatMap((spec) => (seeds ?? spec.seeds ?? [1, 2, 3]).map((seed) => ['failing', spec, seed])),
   ].filter(([, spec]) => only === null || spec.name.includes(only));
   for (const [group, spec, seed] of jobs) {
     if (!force && fs.existsSync(path.join(OUT, group, `${spec.name}-s${seed}.json`))) continue;

@@ -38,8 +38,8 @@ for (const { run, result } of failing) {
   console.log(`| ${run.name} | ${run.cadence} | ${run.fault.what} | ${by} | ${result.latency ?? '-'} | ${result.early.length} |`);
 }
 console.log('\nHeadroom of each default (the others at their defaults): the values that keep every healthy run quiet, '
-  + 'and those that still catch every failing run within 3 snapshots.\n');
-console.log('| option | default | no false warning when | every failing run caught when |');
+  + 'and those that still catch, within 3 snapshots, every failing run the defaults catch that soon.\n');
+console.log('| option | default | no false warning when | those failing runs still caught when |');
 console.log('|---|---:|---|---|');
 for (const row of headroom(healthy.map(({ run }) => run), failing.map(({ run }) => run), replaySnapshots, options, { ...DEFAULT_ALERT_OPTIONS, ...options })) {
   console.log(`| \`${row[0]}\` | ${row.slice(1).join(' | ')} |`);

@@ -1,6 +1,6 @@
 // Headroom of each numeric alert default on the corpus: with the other options at their
 // defaults, the bisected boundary past which a healthy run raises a warning, and the one past
-// which a failing run is no longer caught within 3 snapshots. A default between the two, with
+// which a failing run that the defaults catch within 3 snapshots is no longer caught in time. A default between the two, with
 // room on both sides, is what the README's alerts section reports. Used by scripts/alert-eval.js.
 'use strict';
 const { evaluateRun } = require('./evaluate');
@@ -22,8 +22,14 @@ function quiet(healthy, replay, options) {
   return healthy.every((run) => evaluateRun(run, replay, options).loud.length === 0);
 }
 
+const caughtInTime = (run, replay, options) => {
+  const { latency } = evaluateRun(run, replay, options);
+  return latency !== null && latency <= 3;
+};
+
+/** Whether the options still catch, within 3 snapshots, every failing run in `failing`. */
 function catchesAll(failing, replay, options) {
-  return failing.every((run) => { const r = evaluateRun(run, replay, options); return r.latency !== null && r.latency <= 3; });
+  return failing.every((run) => caughtInTime(run, replay, options));
 }
 
 /** Boundary of a monotone predicate over [lo, hi]: the value where `holds` switches, or null if it never does. */
@@ -44,7 +50,9 @@ function bisect(lo, hi, holds, integer) {
  * Rows [option, value, quiet from/to, catching from/to] as strings; `base` are the options tried
  * (the defaults unless the command line changed some), `values` every option's value in effect.
  */
-function headroom(healthy, failing, replay, base, values) {
+function headroom(healthy, allFailing, replay, base, values) {
+  // The runs the options tried catch in time: the boundary is where one of them is lost.
+  const failing = allFailing.filter((run) => caughtInTime(run, replay, base));
   return OPTIONS.map(([name, direction, lo, hi, integer]) => {
     const quietAt = (v) => quiet(healthy, replay, { ...base, [name]: v });
     const catchAt = (v) => catchesAll(failing, replay, { ...base, [name]: v });
