@@ -1,5 +1,6 @@
 /**
- * A number as it reads in an alert message: integers in full, others to 3 significant digits,
+ * A number as it reads in an alert message: integers below a million in full, others to 3
+ * significant digits,
  * very small or very large magnitudes in exponent form. Given `distinctFrom` (the threshold it is
  * compared with), it adds digits until the two no longer read the same, so that a message never
  * says "1000 is above explodeThreshold 1000". Never used for values stored in alerts.
@@ -10,6 +11,7 @@
  * formatNumber(1e-7);            // '1e-7'
  * formatNumber(0.000345);        // '3.45e-4'
  * formatNumber(1000.5, 1000);    // '1000.5'
+ * formatNumber(75943211520);     // '7.59e10'
  */
 export function formatNumber(value: number, distinctFrom?: number): string {
   let digits = 3;
@@ -34,7 +36,7 @@ export function formatOption(value: number): string {
 
 function format(value: number, digits: number): string {
   if (!Number.isFinite(value)) return String(value);
-  if (Number.isInteger(value) && Math.abs(value) < 1e15) return String(value);
+  if (Number.isInteger(value) && Math.abs(value) < 1e6) return String(value);
   const magnitude = Math.abs(value);
   if (magnitude >= 1e-3 && magnitude < 1e6) return String(Number(value.toPrecision(digits)));
   const [mantissa, exponent] = value.toExponential(digits - 1).split('e');

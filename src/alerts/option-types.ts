@@ -24,14 +24,15 @@ export interface AlertOptions {
    * `frozen`: a trained weight counts as unchanged in a snapshot when no element changed
    * (`drift.changedFraction` 0) or its relative drift is below this. 0 counts only exact
    * stillness. The default is about float32 machine epsilon (1.19e-7): an update smaller than
-   * that relative to the weight is below what float32 can resolve.
+   * that relative to the weight is below what float32 can resolve. On the alert corpus, healthy
+   * runs stay quiet up to 2.7e-5, and every frozen fault has exactly 0 change.
    * @default 1e-7
    */
   frozenTolerance?: number;
   /**
    * `frozen`: unchanged snapshots in a row before a trained weight is reported frozen. 3 rides
    * out the odd batch with no gradient for a weight while reporting a weight the optimizer misses
-   * by epoch 3.
+   * within 3 snapshots; the four frozen faults of the alert corpus are caught at exactly 3.
    * @default 3
    */
   frozenPatience?: number;
@@ -44,51 +45,76 @@ export interface AlertOptions {
   /**
    * `drift`: fires when a trained weight's relative drift since its previous snapshot
    * (`||W_t - W_prev|| / ||W_prev||`) is above this: the weight moved by more than twice its own
-   * norm in one snapshot. After `driftWarmup`, healthy MNIST runs stay below 0.7 per epoch; with a
-   * snapshot every batch the small bias vectors of an sgd run at lr 0.5 reach 1.3 to 2.2 in the
-   * first batches, hence 2 rather than 1. Mid-run jumps below this are the spike check's job.
-   * Weights whose initial values were all zero (biases, BatchNormalization beta) are judged by
-   * spikes only: while they are small, a healthy epoch moves them by several times their norm.
+   * norm in one snapshot. After `driftWarmup`, no weight of the 60 healthy corpus runs went above
+   * 0.86 (2.3x below); sgd past its stability limit moves a kernel by 2.97 x its norm in its third
+   * batch (caught up to 3.77). Mid-run jumps below this are the spike check's job. Weights whose
+   * initial values were all zero (biases, BatchNormalization beta) are judged by spikes only:
+   * while they are small, a healthy epoch moves them by several times their norm.
    * @default 2
    */
   driftThreshold?: number;
   /**
-   * `drift`: also fires on a spike, a relative drift above this many times the median of the
-   * weight's earlier relative drifts (see `driftSpikeMinHistory`, `driftSpikeWindow`). Healthy
-   * runs stay below 2.3 x the median at every cadence tried.
+   * `drift`: a step (`drift.l2`, the norm of the change since the previous snapshot) is a spike
+   * when it is above this many times the median of the weight's earlier steps (and above the
+   * `driftSpikeSpread` limit, and at least `driftFloor` relative drift). It guards steady weights,
+   * whose spread is near zero (adam's nearly constant steps). With the spread at its default, the
+   * healthy corpus is quiet from 1.44 up; a learning rate raised 40x mid-run gives steps 8 to 11 x
+   * their median.
    * @default 5
    */
   driftSpikeFactor?: number;
   /**
-   * `drift`: earlier relative drift values a weight needs before spikes are checked.
-   * @default 3
+   * `drift`: a spike must also be above the median of the weight's earlier steps plus this many
+   * times their robust spread (1.4826 x the median absolute deviation): a step is judged against
+   * the weight's own noise, so a noisy weight (a small bias under sgd, per-batch snapshots) needs
+   * a larger jump than a steady one. The healthy corpus (sgd on batches of 8 rows with a snapshot
+   * every batch is the noisiest) is quiet from 11.9 up; faults are caught up to 214. 0: the factor
+   * alone decides.
+   * @default 20
+   */
+  driftSpikeSpread?: number;
+  /**
+   * `drift`: a spike whose relative drift is below this is never reported: a weight that moved by
+   * less than 1% of its norm since its previous snapshot has not jumped, however still it was
+   * before (late in a run, adam's steps are tiny and the odd larger one is still small).
+   * 0: no floor.
+   * @default 0.01
+   */
+  driftFloor?: number;
+  /**
+   * `drift`: earlier steps a weight needs before spikes are checked. The median and spread of 3
+   * or 4 early steps misjudge the next one (with `driftSpikeSpread` 10, a healthy GRU run with a
+   * snapshot every batch raised a spike at 4); with 8, a learning rate raised at epoch 8 is missed.
+   * @default 5
    */
   driftSpikeMinHistory?: number;
   /**
-   * `drift`: the spike median is taken over at most this many most recent earlier values, which
+   * `drift`: the spike median and spread are taken over at most this many most recent steps, which
    * bounds memory and time on long runs with per-batch snapshots. At least `driftSpikeMinHistory`.
    * @default 100
    */
   driftSpikeWindow?: number;
   /**
    * `exploding`: fires when the largest magnitude of a trained weight (`max(|min|, |max|)`) is
-   * above this. Weights of a network on normalised inputs stay within a few units (MNIST runs:
-   * under 3); 1000 leaves room for unnormalised regression targets that a final bias learns.
+   * above this. No weight of the healthy corpus went above 1.87; 1000 leaves room for the final
+   * bias of a regression on raw targets (a target in the thousands needs a higher value).
    * @default 1000
    */
   explodeThreshold?: number;
   /**
-   * `exploding`: also fires when a trained weight's l2Norm grew by more than this factor since its
-   * previous snapshot. After `driftWarmup`, healthy MNIST runs grow by at most 1.9 x per snapshot
-   * (a diverging run multiplies its norms far faster). Must be > 1.
+   * `exploding`: also fires when a trained weight's l2Norm is more than this many times the largest
+   * l2Norm it had in any earlier snapshot. After `driftWarmup`, healthy corpus runs grow by at most
+   * 2.59 x (a zero-initialised bias in its first batches); a diverging run multiplies its norms far
+   * faster. Must be > 1.
    * @default 5
    */
   growthThreshold?: number;
   /**
    * `vanishing`: fires when a trained weight's l2Norm falls below this fraction of its l2Norm in
-   * its first snapshot (healthy MNIST runs never went below 0.99 of it). Weights that started at
-   * zero are never checked. Must be in (0, 1).
-   * @default 0.01
+   * its first snapshot. No weight of the healthy corpus went below 0.889 of it; an L2 penalty
+   * 1,000x too strong takes a kernel to 0.068 in one epoch (0.01 would miss it). Weights that
+   * started at zero are never checked. Must be in (0, 1).
+   * @default 0.1
    */
   vanishThreshold?: number;
   /**
@@ -96,9 +122,8 @@ export interface AlertOptions {
    * previous snapshot, and keep them out of the spike history: the first change of a weight
    * (from its initial values, or from its first update when it started at zero, like biases and
    * BatchNormalization beta) is the largest of a healthy run. Adam at lr 0.01 moves an MNIST
-   * kernel by 2.4 x its norm in epoch 1; the second relative drift of a zero-initialised bias is
-   * about 1, up to 1.9 with momentum. Magnitude and non-finite checks still run. 0: check from the
-   * first comparison.
+   * kernel by 2.4 x its norm in epoch 1; with 0, four healthy corpus runs raise `drift`. Magnitude
+   * and non-finite checks still run. 0: check from the first comparison.
    * @default 1
    */
   driftWarmup?: number;
@@ -145,6 +170,8 @@ export interface ResolvedAlertOptions {
   readonly deadThreshold: number;
   readonly driftThreshold: number;
   readonly driftSpikeFactor: number;
+  readonly driftSpikeSpread: number;
+  readonly driftFloor: number;
   readonly driftSpikeMinHistory: number;
   readonly driftSpikeWindow: number;
   readonly explodeThreshold: number;

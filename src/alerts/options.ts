@@ -37,6 +37,8 @@ export function validateAlertOptions(raw?: AlertOptions | null): ResolvedAlertOp
     deadThreshold: number(o, 'deadThreshold', d.deadThreshold, '> 0 and <= 1', (x) => x > 0 && x <= 1),
     driftThreshold: number(o, 'driftThreshold', d.driftThreshold, '> 0', (x) => x > 0),
     driftSpikeFactor: number(o, 'driftSpikeFactor', d.driftSpikeFactor, '> 1', (x) => x > 1),
+    driftSpikeSpread: number(o, 'driftSpikeSpread', d.driftSpikeSpread, '>= 0', (x) => x >= 0),
+    driftFloor: number(o, 'driftFloor', d.driftFloor, '>= 0', (x) => x >= 0),
     driftSpikeMinHistory,
     driftSpikeWindow: integer(o, 'driftSpikeWindow', d.driftSpikeWindow, driftSpikeMinHistory,
       `>= \`driftSpikeMinHistory\` (${driftSpikeMinHistory})`),

@@ -11,8 +11,13 @@ export interface WeightState {
   readonly initialL2: number | null;
   /** l2Norm in the previous snapshot of the weight; null before the second snapshot. */
   previousL2: number | null;
-  /** Earlier relative drifts, oldest first, at most `driftSpikeWindow` of them. */
-  readonly driftHistory: number[];
+  /** Largest finite l2Norm of all earlier snapshots of the weight; null before the second one. */
+  largestL2: number | null;
+  /**
+   * Earlier steps (`drift.l2`, the l2 norm of the change since the snapshot before), oldest
+   * first, at most `driftSpikeWindow` of them, outside the `driftWarmup`.
+   */
+  readonly stepHistory: number[];
   /** Snapshots in a row, up to the current one, in which the weight did not change. */
   unchangedStreak: number;
   /** Comparisons with a non-zero previous l2Norm on progressed snapshots (see `driftWarmup`). */
@@ -24,7 +29,8 @@ export function createWeightState(stats: WeightStats): WeightState {
   return {
     initialL2: stats.l2Norm,
     previousL2: null,
-    driftHistory: [],
+    largestL2: null,
+    stepHistory: [],
     unchangedStreak: 0,
     comparisonsFromNonZero: 0,
   };
@@ -67,12 +73,15 @@ export function rememberSnapshot(
   state: WeightState, stats: WeightStats, progressed: boolean, options: ResolvedAlertOptions,
 ): void {
   if (progressed) {
-    const relative = stats.drift?.relative ?? null;
-    if (relative !== null && !inDriftWarmup(state, options)) {
-      state.driftHistory.push(relative);
-      if (state.driftHistory.length > options.driftSpikeWindow) state.driftHistory.shift();
+    const step = stats.drift?.l2 ?? null;
+    if (step !== null && !inDriftWarmup(state, options)) {
+      state.stepHistory.push(step);
+      if (state.stepHistory.length > options.driftSpikeWindow) state.stepHistory.shift();
     }
     if (state.previousL2 !== null && state.previousL2 > 0) state.comparisonsFromNonZero += 1;
   }
   state.previousL2 = stats.l2Norm;
+  if (stats.l2Norm !== null && Number.isFinite(stats.l2Norm)) {
+    state.largestL2 = Math.max(state.largestL2 ?? 0, stats.l2Norm);
+  }
 }

@@ -39,11 +39,12 @@ describe('drift', () => {
     });
   });
 
-  describe('spike: above driftSpikeFactor x the median of earlier values', () => {
-    const calm = [0.1, 0.1, 0.1];
+  describe('spike: a step above driftSpikeFactor x the median of earlier steps and their spread', () => {
+    const calm = [0.1, 0.1, 0.1, 0.1, 0.1];
 
-    it('needs driftSpikeMinHistory earlier values', () => {
-      expect(driftAlerts([0.1, 0.1, 0.9], { driftSpikeFactor: 5 }).flat()).toEqual([]);
+    it('needs driftSpikeMinHistory (5) earlier steps', () => {
+      expect(driftAlerts([0.1, 0.1, 0.1, 0.1, 0.9]).flat()).toEqual([]);
+      expect(driftAlerts([0.1, 0.1, 0.1, 0.1, 0.1, 0.9]).flat().map((a) => a.epoch)).toEqual([7]);
     });
 
     it('stays silent just below and at factor x median', () => {
@@ -51,18 +52,49 @@ describe('drift', () => {
       expect(driftAlerts([...calm, 0.5], { driftSpikeFactor: 5 }).flat()).toEqual([]);
     });
 
-    it('fires just above it, with factor x median as the threshold', () => {
+    it('fires just above it, with the step as the value and the spike limit as the threshold', () => {
       const [alert] = driftAlerts([...calm, 0.51], { driftSpikeFactor: 5 }).flat();
-      expect(alert).toMatchObject({ value: 0.51, epoch: 5 });
+      expect(alert).toMatchObject({ value: 0.51, epoch: 7 });
       expect(alert.threshold).toBeCloseTo(0.5, 12);
-      expect(alert.message).toBe('dense_Dense1/kernel: relative drift 0.51 is a spike: above driftSpikeFactor 5 '
-        + 'x median 0.1 of its last 3 drifts = 0.5 (epoch 5)');
+      expect(alert.message).toBe('dense_Dense1/kernel: step 0.51 (relative drift 0.51) is a spike: above the larger of '
+        + 'driftSpikeFactor 5 x median 0.1 and median + driftSpikeSpread 20 x spread 0 of its last 5 steps = 0.5 (epoch 7)');
+    });
+
+    it('judges a step against the weight\'s own noise: median + driftSpikeSpread x 1.4826 MAD', () => {
+      // median 0.15, MAD 0.05: the limit is max(5 x 0.15, 0.15 + 20 x 0.07413) = 1.6326
+      const noisy = [0.1, 0.3, 0.05, 0.2, 0.15];
+      expect(driftAlerts([...noisy, 1.63]).flat()).toEqual([]);
+      const [alert] = driftAlerts([...noisy, 1.64]).flat();
+      expect(alert).toMatchObject({ kind: 'drift', value: 1.64, epoch: 7 });
+      expect(alert.threshold).toBeCloseTo(0.15 + 20 * 1.4826 * 0.05, 12);
+      // the factor alone (driftSpikeSpread 0) reports the smaller jump
+      expect(driftAlerts([...noisy, 0.8], { driftSpikeSpread: 0 }).flat().map((a) => a.threshold)).toEqual([0.75]);
+    });
+
+    it('never reports a relative drift below driftFloor, however still the weight was', () => {
+      const still = [0.001, 0.001, 0.001, 0.001, 0.001];
+      expect(driftAlerts([...still, 0.0099]).flat()).toEqual([]);
+      expect(driftAlerts([...still, 0.0101]).flat().map((a) => a.value)).toEqual([0.0101]);
+      expect(driftAlerts([...still, 0.0099], { driftFloor: 0 }).flat().map((a) => a.value)).toEqual([0.0099]);
+    });
+
+    it('judges steps, not relative drifts: a one-element bias crossing zero stays quiet', () => {
+      const B = 'dense_Dense2/bias';
+      const engine = engineFor([weightRecord(B)]);
+      const zero = stats({ l2Norm: 0, min: 0, max: 0, zeroFraction: 1, zeroCount: 1, count: 1 });
+      // Steps of 0.1 each; the relative drift is 0.1 / 0.001 = 100 when it leaves the near-zero value.
+      const norms = [0.1, 0.2, 0.3, 0.2, 0.1, 0.001, 0.099];
+      const series = norms.map((l2Norm, i) => {
+        const relative = i === 0 ? null : 0.1 / norms[i - 1];
+        return stats({ count: 1, l2Norm, min: l2Norm, max: l2Norm, drift: { l2: 0.1, relative, maxAbs: 0.1, changedFraction: 1 } });
+      });
+      expect(feed(engine, B, [zero, ...series]).flat()).toEqual([]);
     });
 
     it('takes the median, so one earlier outlier does not hide a spike', () => {
-      const alerts = driftAlerts([0.1, 0.9, 0.1, 0.1, 0.6], { driftThreshold: 1, driftSpikeFactor: 5 });
+      const alerts = driftAlerts([0.1, 0.9, 0.1, 0.1, 0.1, 0.6], { driftThreshold: 1, driftSpikeFactor: 5 });
       expect(summary(alerts).filter((a) => a.status === 'started')).toEqual([
-        { at: 6, kind: 'drift', status: 'started', count: 1 },
+        { at: 7, kind: 'drift', status: 'started', count: 1 },
       ]);
     });
 
@@ -86,10 +118,11 @@ describe('drift', () => {
     it('judges a weight that started at zero by spikes only, after its warmup comparison', () => {
       const engine = engineFor([weightRecord(W)], { driftThreshold: 1 });
       const zero = stats({ l2Norm: 0, min: 0, max: 0, zeroFraction: 1, zeroCount: 4 });
-      // 1.9 is the warmup comparison; 1.2, 1.1, 1.3 are above driftThreshold 1 but a zero-started
-      // weight is small early on, so only 9 (> 5 x median 1.2) is reported.
-      const alerts = feed(engine, W, [zero, moved(null), moved(1.9), moved(1.2), moved(1.1), moved(1.3), moved(9)]);
-      expect(summary(alerts)).toEqual([{ at: 6, kind: 'drift', status: 'started', count: 1 }]);
+      // 1.9 is the warmup comparison; 1.2, 1.1, 1.3, 1.2, 1 are above driftThreshold 1 but a
+      // zero-started weight is small early on, so only the step 9 (> 5 x median 1.2) is reported.
+      const calmer = [1.2, 1.1, 1.3, 1.2, 1].map((r) => moved(r));
+      const alerts = feed(engine, W, [zero, moved(null), moved(1.9), ...calmer, moved(9)]);
+      expect(summary(alerts)).toEqual([{ at: 8, kind: 'drift', status: 'started', count: 1 }]);
     });
 
     it('keeps driftWarmup values out of the spike history', () => {

@@ -37,7 +37,7 @@ describe('exploding', () => {
     });
   });
 
-  describe('growthThreshold boundary on l2Norm / previous l2Norm', () => {
+  describe('growthThreshold boundary on l2Norm / largest earlier l2Norm', () => {
     it('stays silent just below and at the threshold', () => {
       expect(growthAlerts([4.99]).flat()).toEqual([]);
       expect(growthAlerts([5]).flat()).toEqual([]);
@@ -47,9 +47,22 @@ describe('exploding', () => {
       const alerts = growthAlerts([5.01, 5.01]);
       expect(alerts[2][0]).toMatchObject({ status: 'started', value: 5.01, threshold: 5 });
       expect(alerts[2][0].message).toBe(
-        'dense_Dense1/kernel: l2Norm grew 5.01x (1 -> 5.01), above growthThreshold 5 (epoch 2)');
+        'dense_Dense1/kernel: l2Norm grew 5.01x its largest earlier l2Norm (1 -> 5.01), above growthThreshold 5 (epoch 2)');
       expect(alerts[3][0]).toMatchObject({ status: 'cleared', value: 0.5 });
-      expect(alerts[3][0].message).toMatch(/max \|w\| 0\.5 is within explodeThreshold 1000 and l2Norm grew 1x, within growthThreshold 5/);
+      expect(alerts[3][0].message).toBe('dense_Dense1/kernel: max |w| 0.5 is within explodeThreshold 1000 and l2Norm grew 1x '
+        + 'its largest earlier l2Norm, within growthThreshold 5 (epoch 3; exploding cleared after 1 snapshot)');
+    });
+
+    it('compares with the largest earlier l2Norm, so a weight regrowing after a dip toward zero is fine', () => {
+      // 1 -> 0.1 -> 0.02 -> 0.9: 45x its previous l2Norm, 0.9x its largest
+      expect(growthAlerts([0.1, 0.02, 0.9]).flat()).toEqual([]);
+      // ... but 5.5x its largest is growth: 1 -> 0.1 -> 5.5
+      expect(growthAlerts([0.1, 5.5]).flat().map((a) => [a.epoch, a.value])).toEqual([[3, 5.5]]);
+    });
+
+    it('uses the documented default', () => {
+      expect(growthAlerts([5], DEFAULT_ALERT_OPTIONS.growthThreshold).flat()).toEqual([]);
+      expect(growthAlerts([5.01], DEFAULT_ALERT_OPTIONS.growthThreshold).flat()).toHaveLength(1);
     });
 
     it('skips the driftWarmup comparison', () => {

@@ -1,10 +1,13 @@
 import { describeValue } from '../../src/describe-value';
 import { formatNumber, formatOption, formatPercent, formatSnapshots } from '../../src/alerts/format-number';
 import { median } from '../../src/alerts/median';
+import { robustSpread } from '../../src/alerts/spread';
 
 describe('formatNumber', () => {
   it.each<[number, string]>([
     [101770, '101770'],
+    [999999, '999999'],
+    [75943211520, '7.59e10'],
     [0, '0'],
     [3.21987, '3.22'],
     [-0.0012345, '-0.00123'],
@@ -76,5 +79,21 @@ describe('describeValue', () => {
     const text = describeValue('x'.repeat(200));
     expect(text).toHaveLength(80);
     expect(text.endsWith('...')).toBe(true);
+  });
+});
+
+describe('robustSpread', () => {
+  it('is 1.4826 x the median absolute deviation', () => {
+    expect(robustSpread([1, 2, 3, 4, 100])).toBeCloseTo(1.4826, 12);
+    expect(robustSpread([0.1, 0.3, 0.05, 0.2, 0.15])).toBeCloseTo(1.4826 * 0.05, 12);
+  });
+
+  it('is 0 for constant values and for one value', () => {
+    expect(robustSpread([2, 2, 2])).toBe(0);
+    expect(robustSpread([7])).toBe(0);
+  });
+
+  it('throws on an empty list, as median does', () => {
+    expect(() => robustSpread([])).toThrow(/^median\(\) needs at least one value, but got \[\]\.$/);
   });
 });

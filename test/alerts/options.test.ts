@@ -5,21 +5,32 @@ import {
 
 describe('validateAlertOptions', () => {
   describe('defaults', () => {
+    // Every documented default, as a literal: the README's alerts section gives each its reason.
+    const DOCUMENTED = {
+      frozenTolerance: 1e-7,
+      frozenPatience: 3,
+      deadThreshold: 1,
+      driftThreshold: 2,
+      driftSpikeFactor: 5,
+      driftSpikeSpread: 20,
+      driftFloor: 0.01,
+      driftSpikeMinHistory: 5,
+      driftSpikeWindow: 100,
+      explodeThreshold: 1000,
+      growthThreshold: 5,
+      vanishThreshold: 0.1,
+      driftWarmup: 1,
+      reminderEvery: 10,
+    };
+
+    it('has the documented numeric defaults', () => {
+      expect(DEFAULT_ALERT_OPTIONS).toEqual(DOCUMENTED);
+    });
+
     it('fills in every option', () => {
       expect(validateAlertOptions()).toEqual({
-        frozenTolerance: 1e-7,
-        frozenPatience: 3,
-        deadThreshold: 1,
-        driftThreshold: DEFAULT_ALERT_OPTIONS.driftThreshold,
-        driftSpikeFactor: DEFAULT_ALERT_OPTIONS.driftSpikeFactor,
-        driftSpikeMinHistory: 3,
-        driftSpikeWindow: 100,
-        explodeThreshold: 1000,
-        growthThreshold: DEFAULT_ALERT_OPTIONS.growthThreshold,
-        vanishThreshold: 0.01,
-        driftWarmup: DEFAULT_ALERT_OPTIONS.driftWarmup,
+        ...DOCUMENTED,
         expectedParams: null,
-        reminderEvery: 10,
         include: null,
         exclude: [],
         disable: [],
@@ -56,6 +67,8 @@ describe('validateAlertOptions', () => {
       ['deadThreshold', 1],
       ['deadThreshold', 0.5],
       ['driftSpikeFactor', 1.5],
+      ['driftSpikeSpread', 0],
+      ['driftFloor', 0],
       ['growthThreshold', 1.01],
       ['vanishThreshold', 0.5],
       ['driftSpikeMinHistory', 1],
@@ -91,6 +104,8 @@ describe('validateAlertOptions', () => {
       ['deadThreshold', 0, /`deadThreshold`.*> 0 and <= 1, but got 0\./],
       ['deadThreshold', 1.01, /`deadThreshold`.*but got 1\.01\./],
       ['driftSpikeFactor', 1, /`driftSpikeFactor`.*> 1, but got 1\./],
+      ['driftSpikeSpread', -0.5, /^The `driftSpikeSpread` option must be a finite number >= 0, but got -0\.5\.$/],
+      ['driftFloor', Infinity, /^The `driftFloor` option must be a finite number >= 0, but got Infinity\.$/],
       ['driftSpikeMinHistory', 0, /`driftSpikeMinHistory`.*>= 1, but got 0\./],
       ['explodeThreshold', 0, /`explodeThreshold`.*> 0, but got 0\./],
       ['growthThreshold', 1, /`growthThreshold`.*> 1, but got 1\./],

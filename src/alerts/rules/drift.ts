@@ -1,22 +1,33 @@
 import { formatNumber, formatOption } from '../format-number';
 import { median } from '../median';
 import type { Verdict, WeightRule } from '../rule';
+import { robustSpread } from '../spread';
 import { isTrained } from '../weight-roles';
-import { inDriftWarmup } from '../weight-state';
+import { inDriftWarmup, type WeightState } from '../weight-state';
+import type { ResolvedAlertOptions } from '../option-types';
 
 /**
- * `drift`: a trained weight moved a lot since its previous snapshot: relative drift above
- * `driftThreshold`, or a spike above `driftSpikeFactor` x the median of its earlier relative
- * drifts (once it has `driftSpikeMinHistory` of them and their median is above 0). A weight whose
- * initial values were all zero is judged by spikes only (its relative drift is large while it is
- * small: a healthy bias drifts 3x its norm in its third epoch). The first
- * comparisons of each weight (`driftWarmup`) are neither checked nor kept as history. For a spike the
- * threshold is `driftSpikeFactor` x median.
+ * `drift`: a trained weight moved a lot since its previous snapshot, in one of two ways.
+ *
+ * - Its relative drift (`||W_t - W_prev|| / ||W_prev||`) is above `driftThreshold`. Not checked
+ *   on weights whose initial values were all zero (biases, BatchNormalization beta): while they
+ *   are small, a healthy epoch moves them by several times their norm.
+ * - Its step (`drift.l2`, the norm of the change) is a spike against the weight's own noise: above
+ *   both `driftSpikeFactor` x the median of its earlier steps and that median plus
+ *   `driftSpikeSpread` x their robust spread (1.4826 x MAD), once it has `driftSpikeMinHistory`
+ *   earlier steps; and its relative drift is at least `driftFloor`. Steps, not relative drifts,
+ *   because a small weight crossing zero (a one-element output bias) has a huge relative drift
+ *   for an ordinary step.
+ *
+ * The first comparisons of each weight (`driftWarmup`) are neither checked nor kept as history.
+ * The value is the relative drift (threshold `driftThreshold`) or, for a spike, the step (threshold
+ * the spike limit).
  *
  * @example
- * // "dense_Dense1/kernel: relative drift 3.2 is above driftThreshold 1 (epoch 4)"
- * // "dense_Dense1/kernel: relative drift 0.51 is a spike: above driftSpikeFactor 5 x median 0.1
- * //  of its last 3 drifts = 0.5 (epoch 7)"
+ * // "dense_Dense1/kernel: relative drift 3.2 is above driftThreshold 2 (epoch 4)"
+ * // "dense_Dense1/kernel: step 2.6 (relative drift 0.29) is a spike: above the larger of
+ * //  driftSpikeFactor 5 x median 0.052 and median + driftSpikeSpread 20 x spread 0.0061 of its
+ * //  last 7 steps = 0.26 (epoch 9)"
  */
 export const driftRule: WeightRule = {
   kind: 'drift',
@@ -26,24 +37,36 @@ export const driftRule: WeightRule = {
     if (!progressed || value === null || inDriftWarmup(state, options)) return null;
     const threshold = options.driftThreshold;
     const limit = `driftThreshold ${formatOption(threshold)}`;
-    // A weight that started at zero (a bias, BatchNorm's beta) stays small for a while, so its
-    // relative drift is large on healthy runs: it is judged by spikes only.
     const startedAtZero = state.initialL2 === null || state.initialL2 === 0;
+    const relative = `relative drift ${formatNumber(value, threshold)}`;
     if (!startedAtZero && value > threshold) {
-      return { holds: true, value, threshold, text: `relative drift ${formatNumber(value, threshold)} is above ${limit}` };
+      return { holds: true, value, threshold, text: `${relative} is above ${limit}` };
     }
-    const history = state.driftHistory;
-    const typical = history.length >= options.driftSpikeMinHistory ? median(history) : 0;
-    const within = startedAtZero ? `${limit} does not apply (the weight started at zero: spikes only)` : `is within ${limit}`;
-    if (typical <= 0) {
-      return { holds: false, value, threshold, text: `relative drift ${formatNumber(value, threshold)} ${startedAtZero ? `(${within})` : within}` };
-    }
-    const spikeLimit = options.driftSpikeFactor * typical;
-    const measured = `relative drift ${formatNumber(value, spikeLimit)}`;
-    const spike = `driftSpikeFactor ${formatOption(options.driftSpikeFactor)} x median ${formatNumber(typical)} `
-      + `of its last ${history.length} drifts = ${formatNumber(spikeLimit)}`;
-    return value > spikeLimit
-      ? { holds: true, value, threshold: spikeLimit, text: `${measured} is a spike: above ${spike}` }
-      : { holds: false, value, threshold, text: startedAtZero ? `${measured} is within ${spike} (${within})` : `${measured} is within ${limit} and ${spike}` };
+    const within = startedAtZero
+      ? `${relative} (${limit} does not apply: the weight started at zero)`
+      : `${relative} is within ${limit}`;
+    return spikeVerdict(stats.drift?.l2 ?? null, value, state, options) ?? { holds: false, value, threshold, text: within };
   },
 };
+
+/** The spike check; null when it cannot tell (too little history, no step, a still weight). */
+function spikeVerdict(step: number | null, relative: number, state: WeightState, options: ResolvedAlertOptions): Verdict | null {
+  const history = state.stepHistory;
+  if (step === null || history.length < options.driftSpikeMinHistory) return null;
+  const typical = median(history);
+  if (typical <= 0) return null;
+  const spread = robustSpread(history);
+  const spikeLimit = Math.max(options.driftSpikeFactor * typical, typical + options.driftSpikeSpread * spread);
+  const measured = `step ${formatNumber(step, spikeLimit)} (relative drift ${formatNumber(relative, options.driftFloor)})`;
+  const rule = `the larger of driftSpikeFactor ${formatOption(options.driftSpikeFactor)} x median ${formatNumber(typical)} `
+    + `and median + driftSpikeSpread ${formatOption(options.driftSpikeSpread)} x spread ${formatNumber(spread)} `
+    + `of its last ${history.length} steps = ${formatNumber(spikeLimit)}`;
+  if (step <= spikeLimit) return { holds: false, value: step, threshold: spikeLimit, text: `${measured} is within ${rule}` };
+  if (relative < options.driftFloor) {
+    return {
+      holds: false, value: step, threshold: spikeLimit,
+      text: `${measured} is above ${rule}, but below driftFloor ${formatOption(options.driftFloor)}: too small a move to matter`,
+    };
+  }
+  return { holds: true, value: step, threshold: spikeLimit, text: `${measured} is a spike: above ${rule}` };
+}

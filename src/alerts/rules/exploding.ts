@@ -5,13 +5,15 @@ import { inDriftWarmup } from '../weight-state';
 
 /**
  * `exploding`: a trained weight's largest magnitude `max(|min|, |max|)` is above
- * `explodeThreshold`, or its l2Norm grew by more than `growthThreshold` x since its previous
- * snapshot (not checked while the previous l2Norm is 0, nor during the weight's `driftWarmup`). The
+ * `explodeThreshold`, or its l2Norm is more than `growthThreshold` x the largest l2Norm it had in
+ * any earlier snapshot (not checked while that is 0, nor during the weight's `driftWarmup`).
+ * Against the largest, not the previous, l2Norm: a small weight passing close to zero (a
+ * one-element bias changing sign) regrows many times its previous norm on a healthy run. The
  * value is the magnitude or the growth factor, whichever fired (the magnitude when neither did).
  *
  * @example
  * // "dense_Dense1/kernel: max |w| 2100 is above explodeThreshold 1000 (epoch 6)"
- * // "dense_Dense1/kernel: l2Norm grew 12x (3.1 -> 37.2), above growthThreshold 5 (epoch 5)"
+ * // "dense_Dense1/kernel: l2Norm grew 12x its largest earlier l2Norm (3.1 -> 37.2), above growthThreshold 5 (epoch 5)"
  */
 export const explodingRule: WeightRule = {
   kind: 'exploding',
@@ -20,7 +22,7 @@ export const explodingRule: WeightRule = {
     const { explodeThreshold, growthThreshold } = options;
     const magnitude = stats.min === null || stats.max === null
       ? null : Math.max(Math.abs(stats.min), Math.abs(stats.max));
-    const previous = state.previousL2;
+    const previous = state.largestL2;
     const current = stats.l2Norm;
     const growth = progressed && previous !== null && previous > 0 && current !== null
       && !inDriftWarmup(state, options) ? current / previous : null;
@@ -30,7 +32,7 @@ export const explodingRule: WeightRule = {
     if (magnitude !== null && magnitude > explodeThreshold) {
       return { holds: true, value: magnitude, threshold: explodeThreshold, text: `${size} is above ${explodeLimit}` };
     }
-    const grew = growth === null ? '' : `l2Norm grew ${formatNumber(growth, growthThreshold)}x`;
+    const grew = growth === null ? '' : `l2Norm grew ${formatNumber(growth, growthThreshold)}x its largest earlier l2Norm`;
     const growthLimit = `growthThreshold ${formatOption(growthThreshold)}`;
     if (growth !== null && growth > growthThreshold) {
       const change = `(${formatNumber(previous ?? 0)} -> ${formatNumber(current ?? 0)})`;
