@@ -13,7 +13,7 @@ import { censusLine, snapshotLine, summaryTable, weightLine } from './log-format
 import { LogSink } from './log-sink';
 import type { ParamMonitorOptions } from './monitor-options';
 import { ResolvedMonitorOptions, validateMonitorOptions } from './monitor-options';
-import { SnapshotStore } from './snapshot-store';
+import { SnapshotStore } from './stats/snapshot-store';
 
 const MISSING_MODEL =
   'tfjs-param-monitor: training started but tfjs did not hand the model to the monitor. tfjs passes the ' +

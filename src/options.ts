@@ -1,7 +1,7 @@
 /** Options of `paramMonitor()`. Validation lives in `validate-options.ts`. */
 import type * as tf from '@tensorflow/tfjs';
 import type { Logger } from 'winston';
-import type { StatsOn } from './stats-path';
+import type { StatsOn } from './stats/engine-choice';
 
 export interface CoreOptions {
   /**

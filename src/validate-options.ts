@@ -1,7 +1,7 @@
 /** Checks every core option when the monitor is created; messages name the option and echo the value. */
 import { describeValue as show } from './describe-value';
 import type { CoreOptions, ResolvedCoreOptions } from './options';
-import { STATS_ON } from './stats-path';
+import { STATS_ON } from './stats/engine-choice';
 
 function positiveInteger(name: string, value: unknown, max: number): number {
   if (typeof value !== 'number') throw new TypeError(`The \`${name}\` option must be an integer, but got ${show(value)}.`);

@@ -1,5 +1,5 @@
 /**
- * Independent float64 reference for the statistics engine (`src/stats.ts`), a comparator with
+ * Independent float64 reference for the statistics engines (`src/stats/`), a comparator with
  * documented tolerances, and a seeded RNG. Plain loops over numbers: no tfjs, no code from src/.
  */
 import type { DriftStats, FromStartStats, WeightStats } from '../../src/history-types';

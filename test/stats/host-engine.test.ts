@@ -1,6 +1,6 @@
 /**
- * What is particular to `computeStatsOnHost` (src/host-stats.ts), on the cpu and wasm backends.
- * The reference cases it shares with `computeStats` run against both engines in stats.test.ts,
+ * What is particular to `computeStatsOnHost` (src/stats/host-engine.ts), on the cpu and wasm backends.
+ * The reference cases it shares with `computeStats` run against both engines in engines.test.ts,
  * where `check` (helpers/stat-cases.ts) also expects it to create no tensor and to neither
  * dispose of nor write to its inputs. Here:
  * 1. its large case against the float64 reference (3M elements, the one size it runs at);
@@ -8,13 +8,14 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import type { WeightStats } from '../src/history-types';
-import { computeStatsOnHost } from '../src/host-stats';
-import { computeStats, StatsConfig } from '../src/stats';
-import { randomNormal, randomUniform, Reference } from './helpers/reference';
+import type { WeightStats } from '../../src/history-types';
+import { computeStatsOnHost } from '../../src/stats/host-engine';
+import { computeStats } from '../../src/stats/device-engine';
+import type { StatsConfig } from '../../src/stats/types';
+import { randomNormal, randomUniform, Reference } from '../helpers/reference';
 import {
   Case, check, DEFAULT_CONFIG, ints, memo, nudged, onBackend, referenceOf, signs, withInputs, withNonFinite,
-} from './helpers/stat-cases';
+} from '../helpers/stat-cases';
 
 // Locals: a global lookup (Math) costs ~50x a local one in jest's vm context.
 const { abs, max: maxOf } = Math;

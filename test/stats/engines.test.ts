@@ -4,24 +4,24 @@
  * the host copy) run the same cases, through `check` of helpers/stat-cases.ts, and are compared
  * field by field with the tolerances documented in `compareStats`, at every size (up to 2^24 + 3
  * elements). What is particular to the host engine, and its agreement with `computeStats`, is in
- * host-stats.test.ts.
+ * host-engines.test.ts.
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import type { DriftStats } from '../src/history-types';
-import { computeStatsOnHost } from '../src/host-stats';
-import { computeStats } from '../src/stats';
+import type { DriftStats } from '../../src/history-types';
+import { computeStatsOnHost } from '../../src/stats/host-engine';
+import { computeStats } from '../../src/stats/device-engine';
 import {
   compareStats, mulberry32, randomNormal, randomUniform, referenceStats,
-} from './helpers/reference';
+} from '../helpers/reference';
 import {
   Case, check, DEFAULT_CONFIG, ints, memo, nudged, onBackend, signs, sizeOf, withNonFinite,
-} from './helpers/stat-cases';
-import { withNoLeaks } from './helpers/tensor-leaks';
+} from '../helpers/stat-cases';
+import { withNoLeaks } from '../helpers/tensor-leaks';
 
 /**
  * The engines that run every reference case. `float64`: the engine accumulates in float64, so it
- * returns hand-computed values themselves and a constant's std is exactly 0 (src/host-stats.ts);
+ * returns hand-computed values themselves and a constant's std is exactly 0 (src/stats/host-engine.ts);
  * `computeStats` works in float32 and meets those only within the reference's tolerances.
  */
 const ENGINES = [

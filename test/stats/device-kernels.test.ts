@@ -5,10 +5,10 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { computeStats } from '../src/stats';
-import { SnapshotStore } from '../src/snapshot-store';
-import { expectNoLeaks } from './helpers/tensor-leaks';
-import fixture from './fixtures/tfjs-node-4.22-kernels.json';
+import { computeStats } from '../../src/stats/device-engine';
+import { SnapshotStore } from '../../src/stats/snapshot-store';
+import { expectNoLeaks } from '../helpers/tensor-leaks';
+import fixture from '../fixtures/tfjs-node-4.22-kernels.json';
 
 const nodeKernels = new Set(fixture.kernels);
 
