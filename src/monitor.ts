@@ -50,7 +50,7 @@ export class ParamMonitor extends tf.Callback {
   constructor(options: ParamMonitorOptions = {}) {
     super();
     this.options = validateMonitorOptions(options);
-    this.store = new SnapshotStore({ bins: this.options.bins, zeroTolerance: this.options.zeroTolerance }, this.options.statsOn);
+    this.store = new SnapshotStore({ bins: this.options.bins, zeroTolerance: this.options.zeroTolerance }, this.options.statsOn, { fromStart: this.options.fromStart });
     this.engine = new AlertEngine(this.options.alerts);
     this.sink = new LogSink(this.options);
     // tfjs calls these unbound when it wraps the monitor as a plain config object.

@@ -53,6 +53,13 @@ export interface CoreOptions {
    * @default undefined
    */
   logFile?: string;
+  /**
+   * Keep a copy of each weight's initial value and measure `fromStart` against it. `false` leaves
+   * `fromStart` out of the snapshots and halves the memory the monitor holds: one copy of the
+   * model's weights (for drift) instead of two.
+   * @default true
+   */
+  fromStart?: boolean;
 }
 
 export interface ResolvedCoreOptions {
@@ -64,4 +71,5 @@ export interface ResolvedCoreOptions {
   statsOn: StatsOn;
   logger: Logger | false | undefined;
   logFile: string | undefined;
+  fromStart: boolean;
 }

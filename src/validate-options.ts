@@ -11,10 +11,10 @@ function positiveInteger(name: string, value: unknown, max: number): number {
   return value;
 }
 
-const CORE_KEYS = ['model', 'bins', 'zeroTolerance', 'everyEpochs', 'everyBatches', 'statsOn', 'logger', 'logFile'] as const;
+const CORE_KEYS = ['model', 'bins', 'zeroTolerance', 'everyEpochs', 'everyBatches', 'statsOn', 'logger', 'logFile', 'fromStart'] as const;
 
 export function validateCoreOptions(options: CoreOptions): ResolvedCoreOptions {
-  const { model, bins, zeroTolerance, everyEpochs, everyBatches, statsOn, logger, logFile } = options;
+  const { model, bins, zeroTolerance, everyEpochs, everyBatches, statsOn, logger, logFile, fromStart } = options;
   if (model !== undefined && (model === null || typeof model !== 'object' || typeof (model as { getWeights?: unknown }).getWeights !== 'function' || !Array.isArray((model as { layers?: unknown }).layers))) {
     throw new TypeError(`The \`model\` option must be a tf.LayersModel (from tf.sequential() or tf.model()), but got ${show(model)}.`);
   }
@@ -38,6 +38,9 @@ export function validateCoreOptions(options: CoreOptions): ResolvedCoreOptions {
   if (logFile !== undefined && (typeof logFile !== 'string' || logFile.length === 0)) {
     throw new TypeError(`The \`logFile\` option must be a non-empty file path, but got ${show(logFile)}.`);
   }
+  if (fromStart !== undefined && typeof fromStart !== 'boolean') {
+    throw new TypeError(`The \`fromStart\` option must be true or false, but got ${show(fromStart)}.`);
+  }
   return {
     model,
     bins: bins === undefined ? 30 : positiveInteger('bins', bins, 10_000),
@@ -47,6 +50,7 @@ export function validateCoreOptions(options: CoreOptions): ResolvedCoreOptions {
     statsOn: statsOn ?? 'auto',
     logger,
     logFile,
+    fromStart: fromStart ?? true,
   };
 }
 

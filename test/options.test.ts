@@ -37,6 +37,7 @@ describe('option validation', () => {
     [{ driftThreshold: -1 }, RangeError, /`driftThreshold`.*-1/],
     [{ stopOn: ['drift'], disable: ['drift'] }, RangeError, /The `stopOn` option lists "drift", which the `disable` option turns off/],
     [{ statsOn: 'gpu' }, RangeError, /The `statsOn` option must be one of 'auto', 'device', 'host', but got "gpu"\./],
+    [{ fromStart: 'no' }, TypeError, /The `fromStart` option must be true or false, but got "no"\./],
   ])('%p', (options, type, message) => {
     expect(create(options)).toThrow(type);
     expect(create(options)).toThrow(message);

@@ -60,12 +60,12 @@ export class SnapshotStore {
 
   /** Measures the given weights against their kept copies, then keeps their current values. */
   async measure(weights: NamedWeight[]): Promise<Record<string, WeightStats>> {
-    weights.forEach(({ name, value }, i) => {
+    for (const { name, value } of weights) {
       const kept = this.kept.get(name);
       if (kept && !tf.util.arraysEqual(kept.shape, value.shape)) {
-        throw new RangeError(`Input ${i}: \`previous\` has shape [${kept.shape}] but the value has shape [${value.shape}].`);
+        throw new RangeError(`The weight \`${name}\` has shape [${value.shape}], but had shape [${kept.shape}] at the previous snapshot.`);
       }
-    });
+    }
     return resolveStatsPath(this.statsOn) === 'host' ? this.measureOnHost(weights) : this.measureOnDevice(weights);
   }
 
