@@ -183,10 +183,10 @@ export function secondPass(x: Float32Array, mean: number, min: number, max: numb
   allFinite: boolean): number {
   counts.fill(0);
   const scale = counts.length / (max - min); // float64: no overflow for ±3.4e38
-  const spread = allFinite ? spreadChunk : checkedSpreadChunk;
   let dev = 0;
   for (let start = 0; start < x.length; start += CHUNK) {
-    dev += spread(x, start, start + CHUNK < x.length ? start + CHUNK : x.length, mean, min, scale, counts);
+    const end = start + CHUNK < x.length ? start + CHUNK : x.length;
+    dev += allFinite ? spreadChunk(x, start, end, mean, min, scale, counts) : checkedSpreadChunk(x, start, end, mean, min, scale, counts);
   }
   return dev;
 }
