@@ -2,7 +2,7 @@
 'use strict';
 const tf = require('@tensorflow/tfjs');
 const { SnapshotStore } = require('../../dist/stats/snapshot-store');
-const { floorPass, medianMs, normalArray } = require('./timing');
+const { floorPass, medianMs, normalArray, pairedMs } = require('./timing');
 
 const CONFIG = { bins: 30, zeroTolerance: 0 };
 
@@ -15,28 +15,26 @@ function weightPair(n, seed) {
   return [tf.tensor1d(a), tf.tensor1d(b)];
 }
 
-/** ms of the floor pass over n elements (backend-independent: a JS loop). */
-async function floorMs(n) {
-  const x = normalArray(n, 7, 0, 0.05);
-  return medianMs(() => floorPass(x));
-}
-
 /**
- * ms of a full snapshot of one n-element weight (every statistic, histogram, drift and fromStart)
- * through the snapshot store, alternating two values so that every snapshot sees a change.
+ * A full snapshot of one n-element weight (every statistic, histogram, drift and fromStart)
+ * through the snapshot store, alternating two values so that every snapshot sees a change, timed
+ * round by round against the floor pass over a Float32Array of the same size:
+ * { floorMs, ms, ratio } (ratio: median of the per-round ratios).
  */
-async function snapshotMs(n, statsOn, reps = 5) {
+async function snapshotVsFloor(n, statsOn, reps = 9) {
   const [a, b] = weightPair(n, 11);
+  const x = normalArray(n, 7, 0, 0.05);
   const store = new SnapshotStore(CONFIG, statsOn);
   await store.measure([{ name: 'w', value: a }]);
   let flip = false;
-  const ms = await medianMs(() => {
+  const snap = () => {
     flip = !flip;
     return store.measure([{ name: 'w', value: flip ? b : a }]);
-  }, { reps, warm: 2 });
+  };
+  const timing = await pairedMs(() => floorPass(x), snap, { reps });
   store.dispose();
   tf.dispose([a, b]);
-  return ms;
+  return { floorMs: timing.a, ms: timing.b, ratio: timing.ratio };
 }
 
 /** ms of a snapshot of `count` weights of `size` elements each, on the host engine. */
@@ -118,4 +116,4 @@ async function memoryHeld(weights) {
   return result;
 }
 
-module.exports = { floorMs, snapshotMs, manyWeightsMs, peers, memoryHeld };
+module.exports = { snapshotVsFloor, manyWeightsMs, peers, memoryHeld };

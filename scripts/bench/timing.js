@@ -27,6 +27,28 @@ async function medianMs(fn, { reps = 7, warm = 2, minMs = 20 } = {}) {
   return median(ts);
 }
 
+/**
+ * Median ms of `a` and of `b`, and the median of their per-round ratio b / a, timed alternately
+ * (round by round) so that both see the same load on a shared machine.
+ */
+async function pairedMs(a, b, { reps = 9, warm = 2, minMs = 20 } = {}) {
+  const callsFor = async (fn) => {
+    for (let i = 0; i < warm; i += 1) await fn();
+    return Math.max(1, Math.ceil(minMs / Math.max(await time(fn), 1e-3)));
+  };
+  const [callsA, callsB] = [await callsFor(a), await callsFor(b)];
+  const timed = async (fn, calls) => (await time(async () => {
+    for (let c = 0; c < calls; c += 1) await fn();
+  })) / calls;
+  const [as, bs, ratios] = [[], [], []];
+  for (let r = 0; r < reps; r += 1) {
+    as.push(await timed(a, callsA));
+    bs.push(await timed(b, callsB));
+    ratios.push(bs[r] / as[r]);
+  }
+  return { a: median(as), b: median(bs), ratio: median(ratios) };
+}
+
 function floorChunk(x, start, end, acc) {
   let sum = 0;
   let sumSq = 0;
@@ -82,4 +104,4 @@ function normalArray(n, seed, mean = 0, std = 1) {
   return out;
 }
 
-module.exports = { median, time, medianMs, floorPass, normalArray };
+module.exports = { median, time, medianMs, pairedMs, floorPass, normalArray };

@@ -112,14 +112,30 @@ export function measureOnHost(input: HostInput, config: StatsConfig): WeightStat
   return stats;
 }
 
+/** The wasm backend's view of a tensor in its heap (a public method of `BackendWasm`, used by its kernels). */
+interface HeapBackend {
+  typedArrayFromHeap?: (tensor: { shape: number[]; dtype: string; dataId: object }) => ArrayLike<number>;
+}
+
 /**
- * The tensor's elements as float32. `dataSync()` may return the backend's own storage (cpu): it is
- * only read. int32 (and bool) data is rounded to float32 into a new array, as the device engine
- * measures it (16777217 counts as 16777216).
+ * The tensor's elements as float32, to be read only. On `wasm`, a view of the tensor in the wasm
+ * heap: `dataSync()` would allocate and fill a copy of every weight at every snapshot. The view is
+ * read synchronously, before anything can grow (and so move) the heap. Elsewhere `dataSync()`,
+ * which on `cpu` returns the backend's own storage. int32 (and bool) data is rounded to float32
+ * into a new array, as the device engine measures it (16777217 counts as 16777216).
  */
 export function float32Values(t: tf.Tensor): Float32Array {
-  const data = t.dataSync();
-  return data instanceof Float32Array ? data : new Float32Array(data);
+  let data: ArrayLike<number> | null = null;
+  if (tf.getBackend() === 'wasm') {
+    const backend = tf.backend() as unknown as HeapBackend;
+    try {
+      data = backend.typedArrayFromHeap ? backend.typedArrayFromHeap(t) : null;
+    } catch {
+      data = null; // not a tensor of this backend: dataSync() moves it here
+    }
+  }
+  data ??= t.dataSync();
+  return data instanceof Float32Array ? data : new Float32Array(data as ArrayLike<number>);
 }
 
 /**
