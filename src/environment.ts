@@ -1,7 +1,7 @@
 /** Where the statistics run: tfjs version, backend, and whether that backend is on a GPU. */
 import * as tf from '@tensorflow/tfjs';
 import type { EnvironmentRecord } from './history-types';
-import { resolveStatsPath, StatsOn } from './stats-path';
+import { resolveStatsPath, StatsOn } from './stats/engine-choice';
 
 // Read at run time: package.json sits one level above both src/ and dist/.
 // eslint-disable-next-line @typescript-eslint/no-var-requires

@@ -278,6 +278,8 @@ export interface HistoryDocument {
     statsOn: 'auto' | 'device' | 'host';
     /** Whole snapshots kept in `snapshots` before older ones are thinned (see `maxSnapshots`). */
     maxSnapshots: number;
+    /** The `fromStart` option: false when `fromStart` statistics were not measured. */
+    fromStart: boolean;
   };
   /** The census of the model at the latest `fit`. */
   model: ModelRecord;

@@ -2,7 +2,7 @@ export { ParamMonitor, paramMonitor } from './monitor';
 export type { ParamMonitorOptions } from './monitor-options';
 export { ALERT_KINDS, DEFAULT_ALERT_OPTIONS } from './alerts/options';
 export type { CoreOptions } from './options';
-export type { StatsOn } from './stats-path';
+export type { StatsOn } from './stats/engine-choice';
 export type { AlertOptions, WeightPattern } from './alerts/options';
 export { weightStats } from './weight-stats';
 export type { WeightStatsOptions } from './weight-stats';

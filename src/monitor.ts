@@ -17,7 +17,7 @@ import { censusLine, snapshotLine, summaryTable, weightLine } from './log/log-fo
 import { LogSink } from './log/log-sink';
 import type { ParamMonitorOptions } from './monitor-options';
 import { ResolvedMonitorOptions, validateMonitorOptions } from './monitor-options';
-import { SnapshotStore } from './snapshot-store';
+import { SnapshotStore } from './stats/snapshot-store';
 
 const MISSING_MODEL =
   'tfjs-param-monitor: training started but tfjs did not hand the model to the monitor. tfjs passes the ' +
@@ -55,7 +55,7 @@ export class ParamMonitor extends tf.Callback {
   constructor(options: ParamMonitorOptions = {}) {
     super();
     this.options = validateMonitorOptions(options);
-    this.store = new SnapshotStore({ bins: this.options.bins, zeroTolerance: this.options.zeroTolerance }, this.options.statsOn);
+    this.store = new SnapshotStore({ bins: this.options.bins, zeroTolerance: this.options.zeroTolerance }, this.options.statsOn, { fromStart: this.options.fromStart });
     this.engine = new AlertEngine(this.options.alerts);
     this.history = new HistoryRecorder(this.options.maxSnapshots);
     this.sink = new LogSink(this.options);
@@ -230,7 +230,7 @@ export class ParamMonitor extends tf.Callback {
       options: {
         bins: this.options.bins, zeroTolerance: this.options.zeroTolerance,
         everyEpochs: this.options.everyEpochs, everyBatches: this.options.everyBatches,
-        statsOn: this.options.statsOn, maxSnapshots: this.options.maxSnapshots,
+        statsOn: this.options.statsOn, maxSnapshots: this.options.maxSnapshots, fromStart: this.options.fromStart,
       },
       model: this.census?.model ?? { name: '', totalParams: 0, trainableParams: 0, nonTrainableParams: 0, layers: [] },
       weights: this.census ? this.census.weights.map((w) => w.record) : [],

@@ -1,7 +1,7 @@
 /** Options of `paramMonitor()`. Validation lives in `validate-options.ts`. */
 import type * as tf from '@tensorflow/tfjs';
 import type { Logger } from 'winston';
-import type { StatsOn } from './stats-path';
+import type { StatsOn } from './stats/engine-choice';
 
 export interface CoreOptions {
   /**
@@ -78,6 +78,13 @@ export interface CoreOptions {
    * @default 'dispose'
    */
   summary?: 'dispose' | 'fit' | false;
+  /**
+   * Keep a copy of each weight's initial value and measure `fromStart` against it. `false` leaves
+   * `fromStart` out of the snapshots and halves the memory the monitor holds: one copy of the
+   * model's weights (for drift) instead of two.
+   * @default true
+   */
+  fromStart?: boolean;
 }
 
 export interface ResolvedCoreOptions {
@@ -92,4 +99,5 @@ export interface ResolvedCoreOptions {
   output: string | undefined;
   maxSnapshots: number;
   summary: 'dispose' | 'fit' | false;
+  fromStart: boolean;
 }

@@ -2,7 +2,7 @@
 import * as path from 'path';
 import { describeValue as show } from './describe-value';
 import type { CoreOptions, ResolvedCoreOptions } from './options';
-import { STATS_ON } from './stats-path';
+import { STATS_ON } from './stats/engine-choice';
 
 function positiveInteger(name: string, value: unknown, max: number, min = 1): number {
   if (typeof value !== 'number') throw new TypeError(`The \`${name}\` option must be an integer, but got ${show(value)}.`);
@@ -12,7 +12,7 @@ function positiveInteger(name: string, value: unknown, max: number, min = 1): nu
   return value;
 }
 
-const CORE_KEYS = ['model', 'bins', 'zeroTolerance', 'everyEpochs', 'everyBatches', 'statsOn', 'logger', 'logFile', 'output', 'maxSnapshots', 'summary'] as const;
+const CORE_KEYS = ['model', 'bins', 'zeroTolerance', 'everyEpochs', 'everyBatches', 'statsOn', 'logger', 'logFile', 'output', 'maxSnapshots', 'summary', 'fromStart'] as const;
 
 function filePath(name: string, value: unknown): string | undefined {
   if (value !== undefined && (typeof value !== 'string' || value.length === 0)) {
@@ -22,7 +22,7 @@ function filePath(name: string, value: unknown): string | undefined {
 }
 
 export function validateCoreOptions(options: CoreOptions): ResolvedCoreOptions {
-  const { model, bins, zeroTolerance, everyEpochs, everyBatches, statsOn, logger, logFile, output, maxSnapshots, summary } = options;
+  const { model, bins, zeroTolerance, everyEpochs, everyBatches, statsOn, logger, logFile, output, maxSnapshots, summary, fromStart } = options;
   if (model !== undefined && (model === null || typeof model !== 'object' || typeof (model as { getWeights?: unknown }).getWeights !== 'function' || !Array.isArray((model as { layers?: unknown }).layers))) {
     throw new TypeError(`The \`model\` option must be a tf.LayersModel (from tf.sequential() or tf.model()), but got ${show(model)}.`);
   }
@@ -50,6 +50,9 @@ export function validateCoreOptions(options: CoreOptions): ResolvedCoreOptions {
   if (files.output !== undefined && files.logFile !== undefined && path.resolve(files.output) === path.resolve(files.logFile)) {
     throw new RangeError(`The \`output\` and \`logFile\` options must name different files, but both are ${show(output)}.`);
   }
+  if (fromStart !== undefined && typeof fromStart !== 'boolean') {
+    throw new TypeError(`The \`fromStart\` option must be true or false, but got ${show(fromStart)}.`);
+  }
   return {
     model,
     bins: bins === undefined ? 30 : positiveInteger('bins', bins, 10_000),
@@ -61,6 +64,7 @@ export function validateCoreOptions(options: CoreOptions): ResolvedCoreOptions {
     ...files,
     maxSnapshots: maxSnapshots === undefined ? 1000 : positiveInteger('maxSnapshots', maxSnapshots, Number.MAX_SAFE_INTEGER, 2),
     summary: summary ?? 'dispose',
+    fromStart: fromStart ?? true,
   };
 }
 

@@ -1,8 +1,8 @@
 /** Public one-off measurement of a tensor, with the same engine the monitor uses. */
 import type * as tf from '@tensorflow/tfjs';
 import type { WeightStats } from './history-types';
-import type { StatsOn } from './stats-path';
-import { measureWith } from './stats-path';
+import type { StatsOn } from './stats/engine-choice';
+import { measureWith } from './stats/engine-choice';
 import { show, validateCoreOptions } from './validate-options';
 
 const KEYS = ['bins', 'zeroTolerance', 'previous', 'statsOn'];

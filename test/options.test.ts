@@ -42,6 +42,7 @@ describe('option validation', () => {
     [{ driftThreshold: -1 }, RangeError, /`driftThreshold`.*-1/],
     [{ stopOn: ['drift'], disable: ['drift'] }, RangeError, /The `stopOn` option lists "drift", which the `disable` option turns off/],
     [{ statsOn: 'gpu' }, RangeError, /The `statsOn` option must be one of 'auto', 'device', 'host', but got "gpu"\./],
+    [{ fromStart: 'no' }, TypeError, /The `fromStart` option must be true or false, but got "no"\./],
   ])('%p', (options, type, message) => {
     expect(create(options)).toThrow(type);
     expect(create(options)).toThrow(message);
@@ -75,9 +76,9 @@ describe('option validation', () => {
 
   it('keeps valid zeros and fills documented defaults', () => {
     const history = paramMonitor({ logger: false, zeroTolerance: 0, bins: 1 }).toJSON();
-    expect(history.options).toEqual({ bins: 1, zeroTolerance: 0, everyEpochs: 1, everyBatches: null, statsOn: 'auto', maxSnapshots: 1000 });
-    expect(paramMonitor({ logger: false }).toJSON().options).toEqual({ bins: 30, zeroTolerance: 0, everyEpochs: 1, everyBatches: null, statsOn: 'auto', maxSnapshots: 1000 });
-    expect(paramMonitor({ logger: false, everyBatches: 10 }).toJSON().options).toEqual({ bins: 30, zeroTolerance: 0, everyEpochs: null, everyBatches: 10, statsOn: 'auto', maxSnapshots: 1000 });
+    expect(history.options).toEqual({ bins: 1, zeroTolerance: 0, everyEpochs: 1, everyBatches: null, statsOn: 'auto', maxSnapshots: 1000, fromStart: true });
+    expect(paramMonitor({ logger: false }).toJSON().options).toEqual({ bins: 30, zeroTolerance: 0, everyEpochs: 1, everyBatches: null, statsOn: 'auto', maxSnapshots: 1000, fromStart: true });
+    expect(paramMonitor({ logger: false, everyBatches: 10 }).toJSON().options).toEqual({ bins: 30, zeroTolerance: 0, everyEpochs: null, everyBatches: 10, statsOn: 'auto', maxSnapshots: 1000, fromStart: true });
   });
 
   it('an unused monitor still exports a well-formed, empty history', () => {

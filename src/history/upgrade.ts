@@ -21,7 +21,7 @@ export function upgradeFromVersion1(doc: Json): Json {
   return {
     ...doc,
     schemaVersion: 2,
-    options: isObject(options) ? { ...options, maxSnapshots: Math.max(snapshots.length, 2) } : options,
+    options: isObject(options) ? { ...options, maxSnapshots: Math.max(snapshots.length, 2), fromStart: true } : options,
     snapshots: indexed,
     series: series.toJSON(),
   };

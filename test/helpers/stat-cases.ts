@@ -1,13 +1,13 @@
 /**
  * Cases and the check machinery shared by the tests of the two statistics engines,
- * `computeStats` (src/stats.ts, tensor ops on the backend) and `computeStatsOnHost`
- * (src/host-stats.ts, loops over the host copy). A {@link Case} describes one weight as plain
+ * `computeStats` (src/stats/device-engine.ts, tensor ops on the backend) and `computeStatsOnHost`
+ * (src/stats/host-engine.ts, loops over the host copy). A {@link Case} describes one weight as plain
  * data; {@link check} builds its tensors, runs an engine on them and compares every result with
  * the float64 reference of reference.ts; {@link onBackend} sets up each backend's `describe`.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { WeightStats } from '../../src/history-types';
-import type { StatsConfig, StatsInput } from '../../src/stats';
+import type { StatsConfig, StatsInput } from '../../src/stats/types';
 import {
   asFloat32, compareStats, mulberry32, randomNormal, Reference, referenceStats,
 } from './reference';

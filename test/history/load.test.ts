@@ -99,6 +99,7 @@ describe('loadHistory', () => {
     const v1 = { ...doc, schemaVersion: 1, options: { ...doc.options }, snapshots: doc.snapshots.map(({ index: _index, ...s }: { index: number }) => s) };
     delete v1.series;
     delete v1.options.maxSnapshots;
+    delete v1.options.fromStart;
     const upgraded = loadHistory(write('v1.json', JSON.stringify(v1)));
     expect(upgraded.series).toEqual(doc.series);
     expect(upgraded.snapshots).toEqual(doc.snapshots);

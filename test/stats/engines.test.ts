@@ -2,25 +2,26 @@
  * Correctness of both statistics engines against the float64 reference in helpers/reference.ts,
  * on the cpu and wasm backends: `computeStats` (tensor ops) and `computeStatsOnHost` (loops over
  * the host copy) run the same cases, through `check` of helpers/stat-cases.ts, and are compared
- * field by field with the tolerances documented in `compareStats`. The large weights here run on
- * `computeStats` only; the host engine's large case and its agreement with `computeStats` are in
- * host-stats.test.ts.
+ * field by field with the tolerances documented in `compareStats`, at every size (up to 2^24 + 3
+ * elements). What is particular to the host engine, and its agreement with `computeStats`, is in
+ * host-engines.test.ts.
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { computeStatsOnHost } from '../src/host-stats';
-import { computeStats } from '../src/stats';
+import type { DriftStats } from '../../src/history-types';
+import { computeStatsOnHost } from '../../src/stats/host-engine';
+import { computeStats } from '../../src/stats/device-engine';
 import {
   compareStats, mulberry32, randomNormal, randomUniform, referenceStats,
-} from './helpers/reference';
+} from '../helpers/reference';
 import {
   Case, check, DEFAULT_CONFIG, ints, memo, nudged, onBackend, signs, sizeOf, withNonFinite,
-} from './helpers/stat-cases';
-import { withNoLeaks } from './helpers/tensor-leaks';
+} from '../helpers/stat-cases';
+import { withNoLeaks } from '../helpers/tensor-leaks';
 
 /**
  * The engines that run every reference case. `float64`: the engine accumulates in float64, so it
- * returns hand-computed values themselves and a constant's std is exactly 0 (src/host-stats.ts);
+ * returns hand-computed values themselves and a constant's std is exactly 0 (src/stats/host-engine.ts);
  * `computeStats` works in float32 and meets those only within the reference's tolerances.
  */
 const ENGINES = [
@@ -65,6 +66,27 @@ describe('the float64 reference and its comparator', () => {
     const wrong = { ...ref.stats, mean: Math.fround(naive / data.length) };
     expect(compareStats(ref.stats, ref)).toEqual([]);
     expect(compareStats(wrong, ref)).toEqual([expect.stringMatching(/^mean: got/)]);
+  });
+
+  it('rejects a 2% error in std on N(-2, 1e-3), which an absolute floor of 1e-5 * max|w| let pass', () => {
+    const ref = referenceStats({ value: randomNormal(2112, 204, -2, 1e-3) }, DEFAULT_CONFIG);
+    const std = ref.stats.std as number;
+    expect(compareStats({ ...ref.stats, std: std * 1.00009 }, ref)).toEqual([]);
+    expect(compareStats({ ...ref.stats, std: std * 1.02 }, ref)).toEqual([expect.stringMatching(/^std: got/)]);
+  });
+
+  it('rejects a changedFraction off by one element of 3M, and a drift of 0 measured as a residue', () => {
+    const value = big3M();
+    const previous = value.slice();
+    for (let i = 0; i < 250; i++) previous[i * 1000] += 1;
+    const ref = referenceStats({ value, previous, previousL2: 1 }, DEFAULT_CONFIG);
+    const drift = ref.stats.drift as DriftStats;
+    expect(drift.changedFraction).toBe(250 / 3e6);
+    const offByOne = { ...drift, changedFraction: 251 / 3e6 };
+    expect(compareStats({ ...ref.stats, drift: offByOne }, ref)).toEqual([expect.stringMatching(/^drift.changedFraction: got/)]);
+    const still = referenceStats({ value, previous: value, previousL2: 1 }, DEFAULT_CONFIG);
+    const residue = { ...(still.stats.drift as DriftStats), l2: 1e-9 };
+    expect(compareStats({ ...still.stats, drift: residue }, still)).toEqual([expect.stringMatching(/^drift.l2: got 1e-9, expected 0/)]);
   });
 
   it('withNoLeaks reports a tensor left behind', async () => {
@@ -367,21 +389,21 @@ describe.each(['cpu', 'wasm'])('on the %s backend', (backend) => {
     });
   });
 
-  describe('large weights with a mean far from zero, on computeStats', () => {
+  describe.each(ENGINES)('large weights with a mean far from zero, on $name', ({ engine }) => {
     it('1M elements of 5 + N(0, 1)', async () => {
-      await check(computeStats, [big1MCase()]);
+      await check(engine, [big1MCase()]);
     });
     it('3M elements of 1000 + U(-1, 1), with drift', async () => {
-      await check(computeStats, [big3MCase()], { bins: 100, zeroTolerance: 0 });
+      await check(engine, [big3MCase()], { bins: 100, zeroTolerance: 0 });
     });
-    // 16.7M elements take 73 s on the cpu backend and 4 s on wasm; the packing of counts is the
-    // same code on both, and wasm is where a float32 rounding of it was found, so it runs there.
-    const onWasm = backend === 'wasm' ? it : it.skip;
-    onWasm('2^24 + 3 elements of 5 + N(0, 1), two NaN: counts that float32 cannot hold', async () => {
+    // 16.7M elements take 73 s on the cpu backend's device engine and 4 s on wasm; the packing of
+    // counts is the same code on both, and wasm is where a float32 rounding of it was found.
+    const affordable = backend === 'wasm' || engine !== computeStats ? it : it.skip;
+    affordable('2^24 + 3 elements of 5 + N(0, 1), two NaN: counts that float32 cannot hold', async () => {
       // 2^24 + 1 finite elements, all within the zero tolerance and in the one bin: every count
       // is odd and above 2^24, so one rounded to float32 anywhere on the way is off by one.
       const value = bigOver2p24();
-      const [stats] = await check(computeStats, [{ name: '2^24 + 3', shape: [value.length], value }],
+      const [stats] = await check(engine, [{ name: '2^24 + 3', shape: [value.length], value }],
         { bins: 1, zeroTolerance: 100 });
       expect([stats.count, stats.zeroCount, stats.nanCount, stats.histogram.counts])
         .toEqual([2 ** 24 + 1, 2 ** 24 + 1, 2, [2 ** 24 + 1]]);

@@ -1,20 +1,23 @@
 /**
- * What is particular to `computeStatsOnHost` (src/host-stats.ts), on the cpu and wasm backends.
- * The reference cases it shares with `computeStats` run against both engines in stats.test.ts,
+ * What is particular to `computeStatsOnHost` (src/stats/host-engine.ts), on the cpu and wasm backends.
+ * The reference cases it shares with `computeStats` run against both engines in engines.test.ts,
  * where `check` (helpers/stat-cases.ts) also expects it to create no tensor and to neither
  * dispose of nor write to its inputs. Here:
- * 1. its large case against the float64 reference (3M elements, the one size it runs at);
- * 2. against `computeStats`, the device path it stands in for: the two agree to float32 rounding.
+ * 1. its large case with NaN/Inf in the initial copy against the float64 reference (3M elements);
+ * 2. against `computeStats`, the device path it stands in for: the two agree to float32 rounding;
+ * 3. how it reads a weight: a view of the wasm heap, the cpu backend's own storage, no copy.
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import type { WeightStats } from '../src/history-types';
-import { computeStatsOnHost } from '../src/host-stats';
-import { computeStats, StatsConfig } from '../src/stats';
-import { randomNormal, randomUniform, Reference } from './helpers/reference';
+import type { WeightStats } from '../../src/history-types';
+import { computeStatsOnHost, float32Values } from '../../src/stats/host-engine';
+import { computeStats } from '../../src/stats/device-engine';
+import type { StatsConfig } from '../../src/stats/types';
+import { randomNormal, randomUniform, Reference } from '../helpers/reference';
+import { expectNoLeaks } from '../helpers/tensor-leaks';
 import {
   Case, check, DEFAULT_CONFIG, ints, memo, nudged, onBackend, referenceOf, signs, withInputs, withNonFinite,
-} from './helpers/stat-cases';
+} from '../helpers/stat-cases';
 
 // Locals: a global lookup (Math) costs ~50x a local one in jest's vm context.
 const { abs, max: maxOf } = Math;
@@ -138,5 +141,33 @@ describe.each(['cpu', 'wasm'])('computeStatsOnHost on the %s backend', (backend)
     ])('agree on %s', async (_name, cases) => {
       await agree(cases, { bins: 30, zeroTolerance: 1e-3 });
     });
+  });
+});
+
+describe('reading a weight without copying it', () => {
+  afterAll(async () => {
+    await tf.setBackend('cpu');
+  });
+  expectNoLeaks();
+
+  it('on wasm, views the wasm heap; a tensor of another backend is moved there and read', async () => {
+    await tf.setBackend('cpu');
+    const elsewhere = tf.tensor1d([1, 2, 3]);
+    await tf.setBackend('wasm');
+    const [a, b] = [tf.tensor1d([1, 2, 3]), tf.tensor1d([4, 5])];
+    const [va, vb] = [float32Values(a), float32Values(b)];
+    expect([Array.from(va), Array.from(vb)]).toEqual([[1, 2, 3], [4, 5]]);
+    expect(va.buffer).toBe(vb.buffer); // both views of the one heap, not copies
+    expect(va.buffer.byteLength).toBeGreaterThan(1 << 20);
+    expect(Array.from(float32Values(elsewhere))).toEqual([1, 2, 3]);
+    tf.dispose([a, b, elsewhere]);
+  });
+
+  it('on cpu, reads the backend\'s own storage; int32 is rounded to float32 in a new array', async () => {
+    await tf.setBackend('cpu');
+    const [a, i] = [tf.tensor1d([1, 2, 3]), tf.tensor1d([16777217, -2], 'int32')];
+    expect(float32Values(a)).toBe(a.dataSync());
+    expect(Array.from(float32Values(i))).toEqual([16777216, -2]);
+    tf.dispose([a, i]);
   });
 });

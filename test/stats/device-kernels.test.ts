@@ -1,14 +1,15 @@
 /**
- * The statistics must run on tfjs-node's `tensorflow` backend (and so on CUDA through
+ * The device engine must run on tfjs-node's `tensorflow` backend (and so on CUDA through
  * tfjs-node-gpu), which cannot be installed here. Every kernel the engine dispatches is checked
- * against the kernel list of tfjs-node 4.22 (a fixture read from its tarball's dist/kernels/).
+ * against the kernel list of tfjs-node 4.22 (a fixture read from its tarball's dist/kernels/), and
+ * the number of kernels it launches per weight is pinned, so that it does not get slower unnoticed.
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { computeStats } from '../src/stats';
-import { SnapshotStore } from '../src/snapshot-store';
-import { expectNoLeaks } from './helpers/tensor-leaks';
-import fixture from './fixtures/tfjs-node-4.22-kernels.json';
+import { computeStats } from '../../src/stats/device-engine';
+import { SnapshotStore } from '../../src/stats/snapshot-store';
+import { expectNoLeaks } from '../helpers/tensor-leaks';
+import fixture from '../fixtures/tfjs-node-4.22-kernels.json';
 
 const nodeKernels = new Set(fixture.kernels);
 
@@ -46,6 +47,24 @@ describe.each(['cpu', 'wasm'])('kernels dispatched on %s', (backend) => {
     tf.dispose([small, large, int, empty]);
     expect(names).toEqual(expect.arrayContaining(['Bincount', 'Sum', 'IsFinite']));
     expect(names.filter((k) => !nodeKernels.has(k))).toEqual([]);
+  });
+
+  it('launches a pinned number of kernels per weight (the README table): no slower than before', async () => {
+    const countKernels = async (size: number, refs: boolean) => {
+      const w = tf.randomNormal([size]);
+      const input = refs ? { value: w, previous: w, previousL2: 1, initial: w, initialL2: 1 } : { value: w };
+      const info = await tf.profile(async () => {
+        await computeStats([input], { bins: 30, zeroTolerance: 0 });
+        return [];
+      });
+      w.dispose();
+      return info.kernels.length;
+    };
+    const counts = [];
+    for (const size of [100, 1025, 300_000]) counts.push([size, await countKernels(size, false), await countKernels(size, true)]);
+    // [elements, kernels alone, kernels with drift and fromStart]; sums of over 1,024 elements run in
+    // blocks of 256, with a remainder (1025) and recursively (300,000: two levels, two remainders).
+    expect(counts).toEqual([[100, 124, 196], [1025, 148, 232], [300_000, 172, 268]]);
   });
 
   it('the snapshot store on the device engine (copies of weights, drift)', async () => {

@@ -1,5 +1,5 @@
 /**
- * The only module that does tensor math. Every statistic is computed with tensor ops on the
+ * The device engine, the only module that does tensor math. Every statistic is computed with tensor ops on the
  * backend that holds the weights (so on tfjs-node-gpu the work stays on the GPU), packed into
  * one small float32 vector per weight, and all vectors of a snapshot are downloaded with one
  * `await data()`. Only plain numbers leave this module.
@@ -11,24 +11,8 @@
  * broadcasting.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { DriftStats, WeightStats } from './history-types';
-
-export interface StatsConfig {
-  bins: number;
-  zeroTolerance: number;
-}
-
-export interface StatsInput {
-  /** Any shape; float32 or int32 (measured as float32). */
-  value: tf.Tensor;
-  /** Same shape: the previous snapshot's copy. Fills `drift`. */
-  previous?: tf.Tensor;
-  /** l2Norm of `previous` as measured then. */
-  previousL2?: number | null;
-  /** Same shape: the first snapshot's copy. Fills `fromStart`. */
-  initial?: tf.Tensor;
-  initialL2?: number | null;
-}
+import type { DriftStats, WeightStats } from '../history-types';
+import { checkInput, emptyStats, relativeTo, StatsConfig, StatsInput } from './types';
 
 /** Counts travel as two float32 halves (hi * 2^16 + lo), exact up to 2^31, in the one download. */
 const INT_SPLIT = 65536;
@@ -164,25 +148,6 @@ function packedLength(input: StatsInput, bins: number): { ints: number; total: n
   return { ints, total: 2 * ints + FLOATS_PER_WEIGHT + diffs * FLOATS_PER_DIFF };
 }
 
-/** `l2 / reference`: 0 when l2 is 0, null when l2 is null or the reference is not > 0. */
-export function relativeTo(l2: number | null, reference: number | null | undefined): number | null {
-  if (l2 === null) return null;
-  if (l2 === 0) return 0;
-  return reference != null && reference > 0 ? l2 / reference : null;
-}
-
-/** The statistics of a 0-element weight: counts 0, everything else null. */
-export function emptyStats(input: StatsInput, bins: number): WeightStats {
-  const stats: WeightStats = {
-    count: 0, mean: null, std: null, min: null, max: null, absMean: null, l2Norm: null,
-    zeroCount: 0, zeroFraction: null, nanCount: 0, infCount: 0,
-    histogram: { min: null, max: null, counts: new Array<number>(bins).fill(0) },
-  };
-  if (input.previous) stats.drift = { l2: null, relative: null, maxAbs: null, changedFraction: null };
-  if (input.initial) stats.fromStart = { relative: null };
-  return stats;
-}
-
 /** Reads one packed vector back into plain numbers, in float64. */
 function decode(input: StatsInput, v: Float32Array, config: StatsConfig): WeightStats {
   const size = input.value.size;
@@ -236,16 +201,6 @@ function decode(input: StatsInput, v: Float32Array, config: StatsConfig): Weight
   return stats;
 }
 
-/** Throws when a `previous` or `initial` copy does not have the value's shape. */
-export function checkInput(input: StatsInput, i: number): void {
-  for (const key of ['previous', 'initial'] as const) {
-    const ref = input[key];
-    if (ref && !tf.util.arraysEqual(ref.shape, input.value.shape)) {
-      throw new RangeError(`Input ${i}: \`${key}\` has shape [${ref.shape}] but the value has shape [${input.value.shape}].`);
-    }
-  }
-}
-
 /**
  * Statistics of several weights, computed on their backend with one download for all of them.
  * Creates no tensor that outlives the call.
@@ -265,7 +220,7 @@ export async function computeStats(inputs: StatsInput[], config: StatsConfig): P
     }
     let offset = 0;
     return inputs.map((input) => {
-      if (input.value.size === 0) return emptyStats(input, config.bins);
+      if (input.value.size === 0) return emptyStats(!!input.previous, !!input.initial, config.bins);
       const length = packedLength(input, config.bins).total;
       const stats = decode(input, values.subarray(offset, offset + length), config);
       offset += length;

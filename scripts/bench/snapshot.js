@@ -1,0 +1,119 @@
+// Cost of one snapshot, of many small weights, of the peers' methods, and the memory held.
+'use strict';
+const tf = require('@tensorflow/tfjs');
+const { SnapshotStore } = require('../../dist/stats/snapshot-store');
+const { floorPass, medianMs, normalArray, pairedMs } = require('./timing');
+
+const CONFIG = { bins: 30, zeroTolerance: 0 };
+
+/** A weight of n elements and a nudged next value of it, as tensors on the current backend. */
+function weightPair(n, seed) {
+  const a = normalArray(n, seed, 0, 0.05);
+  const b = a.slice();
+  const noise = normalArray(n, seed + 1, 0, 1e-3);
+  for (let i = 0; i < n; i += 1) b[i] += noise[i];
+  return [tf.tensor1d(a), tf.tensor1d(b)];
+}
+
+/**
+ * A full snapshot of one n-element weight (every statistic, histogram, drift and fromStart)
+ * through the snapshot store, alternating two values so that every snapshot sees a change, timed
+ * round by round against the floor pass over a Float32Array of the same size:
+ * { floorMs, ms, ratio } (ratio: median of the per-round ratios).
+ */
+async function snapshotVsFloor(n, statsOn, reps = 9) {
+  const [a, b] = weightPair(n, 11);
+  const x = normalArray(n, 7, 0, 0.05);
+  const store = new SnapshotStore(CONFIG, statsOn);
+  await store.measure([{ name: 'w', value: a }]);
+  let flip = false;
+  const snap = () => {
+    flip = !flip;
+    return store.measure([{ name: 'w', value: flip ? b : a }]);
+  };
+  const timing = await pairedMs(() => floorPass(x), snap, { reps });
+  store.dispose();
+  tf.dispose([a, b]);
+  return { floorMs: timing.a, ms: timing.b, ratio: timing.ratio };
+}
+
+/** ms of a snapshot of `count` weights of `size` elements each, on the host engine. */
+async function manyWeightsMs(count, size) {
+  const pairs = Array.from({ length: count }, (_, i) => weightPair(size, 100 + 2 * i));
+  const store = new SnapshotStore(CONFIG, 'auto');
+  let flip = false;
+  const snap = () => {
+    flip = !flip;
+    return store.measure(pairs.map(([a, b], i) => ({ name: `w${i}`, value: flip ? b : a })));
+  };
+  await snap();
+  const ms = await medianMs(snap, { reps: 7 });
+  store.dispose();
+  tf.dispose(pairs.flat());
+  return ms;
+}
+
+/** Time and peak tensor bytes (tf.profile) of one call. */
+async function profiled(fn) {
+  const ms = await medianMs(fn, { reps: 3, warm: 1, minMs: 0 });
+  const info = await tf.profile(async () => {
+    await fn();
+    return [];
+  });
+  return { ms, peakBytes: info.peakBytes };
+}
+
+/** tfjs-vis `show.layer`'s statistics (its tensorStats): min, max, zeros on the backend, NaN/Inf on the host. */
+async function tfjsVisStats(w) {
+  const [min, max, zeros] = tf.tidy(() => [w.min(), w.max(), w.equal(tf.scalar(0, w.dtype)).sum()]);
+  const [values, lo, hi, z] = await Promise.all([w.data(), min.data(), max.data(), zeros.data()]);
+  let nans = 0;
+  let infs = 0;
+  for (let i = 0; i < values.length; i += 1) {
+    if (Number.isNaN(values[i])) nans += 1;
+    else if (!Number.isFinite(values[i])) infs += 1;
+  }
+  tf.dispose([min, max, zeros]); // tfjs-vis leaves these three behind
+  return { numVals: values.length, numZeros: z[0], numNans: nans, numInfs: infs, min: lo[0], max: hi[0] };
+}
+
+/** tfjs-node's TensorBoard histogram (NodeJSKernelBackend.buckets): an N x bins one-hot, summed. */
+async function tensorBoardBuckets(w, bucketCount = 30) {
+  const buckets = tf.tidy(() => {
+    const data = w.flatten().cast('float32');
+    const min = data.min();
+    const max = data.max();
+    const range = max.sub(min);
+    const indices = data.sub(min).floorDiv(range.div(bucketCount)).cast('int32');
+    const clamped = tf.minimum(indices, bucketCount - 1).cast('int32');
+    const counts = tf.oneHot(clamped, bucketCount).sum(0).cast('int32');
+    let edges = tf.linspace(min.arraySync(), max.arraySync(), bucketCount + 1);
+    edges = tf.concat([edges.slice(0, bucketCount), max.reshape([1])], 0);
+    return tf.stack([edges.slice(0, bucketCount), edges.slice(1, bucketCount), counts.cast('float32')]).transpose();
+  });
+  await buckets.data();
+  buckets.dispose();
+}
+
+/** The peers' methods on an n-element weight. */
+async function peers(n) {
+  const [w, prev] = weightPair(n, 31);
+  const vis = await profiled(() => tfjsVisStats(w));
+  const board = n <= 1e6 ? await profiled(() => tensorBoardBuckets(w)) : null;
+  tf.dispose([w, prev]);
+  return { tfjsVis: vis, tensorBoard: board };
+}
+
+/** Bytes the store holds after 3 snapshots of the given weights, with and without fromStart. */
+async function memoryHeld(weights) {
+  const result = {};
+  for (const fromStart of [true, false]) {
+    const store = new SnapshotStore(CONFIG, 'auto', { fromStart });
+    for (let k = 0; k < 3; k += 1) await store.measure(weights.map((value, i) => ({ name: `w${i}`, value })));
+    result[fromStart ? 'fromStart' : 'noFromStart'] = store.hostBytes;
+    store.dispose();
+  }
+  return result;
+}
+
+module.exports = { snapshotVsFloor, manyWeightsMs, peers, memoryHeld };

@@ -1,0 +1,54 @@
+/**
+ * What both statistics engines share: their inputs and configuration, and the rules that do not
+ * depend on how the numbers were computed (a 0-element weight, a relative change, shape checks).
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { WeightStats } from '../history-types';
+
+export interface StatsConfig {
+  /** Histogram bins, 1 to 10,000. */
+  bins: number;
+  /** |x| <= zeroTolerance counts as zero. */
+  zeroTolerance: number;
+}
+
+export interface StatsInput {
+  /** Any shape; float32 or int32 (measured as float32). */
+  value: tf.Tensor;
+  /** Same shape: the previous snapshot's copy. Fills `drift`. */
+  previous?: tf.Tensor;
+  /** l2Norm of `previous` as measured then. */
+  previousL2?: number | null;
+  /** Same shape: the first snapshot's copy. Fills `fromStart`. */
+  initial?: tf.Tensor;
+  initialL2?: number | null;
+}
+
+/** `l2 / reference`: 0 when l2 is 0, null when l2 is null or the reference is not > 0. */
+export function relativeTo(l2: number | null, reference: number | null | undefined): number | null {
+  if (l2 === null) return null;
+  if (l2 === 0) return 0;
+  return reference != null && reference > 0 ? l2 / reference : null;
+}
+
+/** The statistics of a 0-element weight: counts 0, everything else null. */
+export function emptyStats(drift: boolean, fromStart: boolean, bins: number): WeightStats {
+  const stats: WeightStats = {
+    count: 0, mean: null, std: null, min: null, max: null, absMean: null, l2Norm: null,
+    zeroCount: 0, zeroFraction: null, nanCount: 0, infCount: 0,
+    histogram: { min: null, max: null, counts: new Array<number>(bins).fill(0) },
+  };
+  if (drift) stats.drift = { l2: null, relative: null, maxAbs: null, changedFraction: null };
+  if (fromStart) stats.fromStart = { relative: null };
+  return stats;
+}
+
+/** Throws when a `previous` or `initial` copy does not have the value's shape. */
+export function checkInput(input: StatsInput, i: number): void {
+  for (const key of ['previous', 'initial'] as const) {
+    const ref = input[key];
+    if (ref && !tf.util.arraysEqual(ref.shape, input.value.shape)) {
+      throw new RangeError(`Input ${i}: \`${key}\` has shape [${ref.shape}] but the value has shape [${input.value.shape}].`);
+    }
+  }
+}

@@ -1,0 +1,99 @@
+/**
+ * The snapshot store: the memory it holds (host copies: the weights' float32 bytes twice, once
+ * with `fromStart: false`, the same buffers from snapshot to snapshot), and drift that continues
+ * when the engine changes between snapshots (a backend in host memory, then one that is not).
+ */
+import * as tf from '@tensorflow/tfjs';
+import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
+import type { WeightStats } from '../../src/history-types';
+import { SnapshotStore } from '../../src/stats/snapshot-store';
+import { compareStats, randomNormal, referenceStats } from '../helpers/reference';
+import { expectNoLeaks } from '../helpers/tensor-leaks';
+
+const CONFIG = { bins: 10, zeroTolerance: 0 };
+
+/** A cpu backend under another name: `auto` takes it for a device backend. */
+const OTHER = 'cpu-under-another-name';
+tf.registerBackend(OTHER, () => new MathBackendCPU());
+for (const kernel of tf.getKernelsForBackend('cpu')) tf.registerKernel({ ...kernel, backendName: OTHER });
+
+/** Seeded weights: 3 snapshots of a 40 x 25 kernel and a 7-element bias. */
+const steps = [0, 1, 2].map((k) => ({
+  kernel: randomNormal(1000, 10 + k, 0, 1 + k),
+  bias: randomNormal(7, 20 + k),
+}));
+
+async function snapshot(store: SnapshotStore, k: number): Promise<Record<string, WeightStats>> {
+  const kernel = tf.tensor(steps[k].kernel, [40, 25]);
+  const bias = tf.tensor(steps[k].bias, [7]);
+  const stats = await store.measure([{ name: 'kernel', value: kernel }, { name: 'bias', value: bias }]);
+  tf.dispose([kernel, bias]);
+  return stats;
+}
+
+/** Mismatches of snapshot k's statistics against the float64 reference. */
+function mismatches(stats: Record<string, WeightStats>, k: number, fromStart: boolean): string[] {
+  return (['kernel', 'bias'] as const).flatMap((name) => {
+    const [x, p, q] = [steps[k][name], steps[k - 1][name], steps[0][name]];
+    const norm = (a: Float32Array) => referenceStats({ value: a }, CONFIG).stats.l2Norm;
+    const ref = referenceStats({
+      value: x, previous: p, previousL2: norm(p), ...(fromStart ? { initial: q, initialL2: norm(q) } : {}),
+    }, CONFIG);
+    return compareStats(stats[name], ref).map((m) => `${name} @${k}: ${m}`);
+  });
+}
+
+describe('the snapshot store', () => {
+  beforeAll(async () => {
+    expect(await tf.setBackend('cpu')).toBe(true);
+  });
+  afterAll(async () => {
+    await tf.setBackend('cpu');
+  });
+  expectNoLeaks();
+
+  it.each([true, false])('holds the weights\' bytes twice on the host engine, once without fromStart (fromStart %s)', async (fromStart) => {
+    const store = new SnapshotStore(CONFIG, 'auto', { fromStart });
+    const weightBytes = (1000 + 7) * 4;
+    const before = tf.memory().numTensors;
+    await snapshot(store, 0);
+    expect(store.hostBytes).toBe((fromStart ? 2 : 1) * weightBytes);
+    for (const k of [1, 2]) {
+      const stats = await snapshot(store, k);
+      expect(mismatches(stats, k, fromStart)).toEqual([]);
+      expect(stats.kernel.fromStart === undefined).toBe(!fromStart);
+      expect(store.hostBytes).toBe((fromStart ? 2 : 1) * weightBytes);
+    }
+    expect(tf.memory().numTensors).toBe(before); // host copies are no tensors
+    store.dispose();
+    expect(store.hostBytes).toBe(0);
+  });
+
+  it('continues drift when the engine changes between snapshots, and frees every copy', async () => {
+    const store = new SnapshotStore(CONFIG, 'auto');
+    const before = tf.memory().numTensors;
+    await snapshot(store, 0); // cpu: host engine
+    await tf.setBackend(OTHER);
+    const onDevice = await snapshot(store, 1);
+    expect(mismatches(onDevice, 1, true)).toEqual([]);
+    expect(store.hostBytes).toBe(0);
+    expect(tf.memory().numTensors).toBe(before + 4); // previous and initial of two weights
+    await tf.setBackend('cpu');
+    const onHost = await snapshot(store, 2);
+    expect(mismatches(onHost, 2, true)).toEqual([]);
+    expect(store.hostBytes).toBe(2 * (1000 + 7) * 4);
+    expect(tf.memory().numTensors).toBe(before);
+    store.dispose();
+  });
+
+  it('rejects a weight whose shape changed, naming it, and keeps its copies', async () => {
+    const store = new SnapshotStore(CONFIG, 'host');
+    await snapshot(store, 0);
+    const wrong = tf.zeros([25, 40]);
+    await expect(store.measure([{ name: 'kernel', value: wrong }]))
+      .rejects.toThrow(/^The weight `kernel` has shape \[25,40\], but had shape \[40,25\] at the previous snapshot\.$/);
+    wrong.dispose();
+    expect(mismatches(await snapshot(store, 1), 1, true)).toEqual([]);
+    store.dispose();
+  });
+});
