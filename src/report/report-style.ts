@@ -46,7 +46,7 @@ svg.chart .tick { font-size: 10px; fill: var(--muted); }
 svg.chart .mark { stroke: #98a2b3; stroke-dasharray: 3 3; }
 .note { font-size: 11px; color: var(--muted); }
 svg.chart .line { fill: none; stroke-width: 1.6; stroke-linejoin: round; }
-svg.heat .cells rect { fill: #3b5bdb; }
+svg.heat .cells path { fill: #3b5bdb; }
 svg.heat .frame { fill: #f3f5f9; }
 .hidden { display: none; }
 @media (max-width: 600px) {

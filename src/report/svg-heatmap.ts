@@ -43,17 +43,33 @@ export function rebin(h: Histogram, lo: number, hi: number): number[] {
 }
 
 /**
+ * At most this many columns per heat map, about one per two units of the plot's width: past it
+ * the columns drawn are spread evenly over the run, each stretching to the next, so that a
+ * thousand kept snapshots of a hundred weights make a report of megabytes, not hundreds.
+ */
+const MAX_COLUMNS = 130;
+
+/** At most `max` of `items`, evenly spread, the first and the last included. */
+function evenly<T>(items: T[], max: number): T[] {
+  if (items.length <= max) return items;
+  return Array.from({ length: max }, (_, i) => items[Math.round(i * (items.length - 1) / (max - 1))]);
+}
+
+/**
  * The heat map over `taken` snapshots, or null when no snapshot has a finite element. Long runs
  * keep only some snapshots whole: a kept column stretches until the next kept one.
  */
-export function histogramHeatmap(columns: HistogramColumn[], taken: number): string | null {
+export function histogramHeatmap(all: HistogramColumn[], taken: number): string | null {
+  const columns = evenly(all, MAX_COLUMNS);
   const ranged = columns.filter((c) => c.histogram.min !== null && c.histogram.max !== null);
   if (ranged.length === 0) return null;
   const lo = extent(ranged.map((c) => c.histogram.min!)).min;
   const hi = extent(ranged.map((c) => c.histogram.max!)).max;
   const unit = (W - LEFT - RIGHT) / Math.max(taken, columns[columns.length - 1].index + 1);
   const cellH = (H - TOP - BOTTOM) / ROWS;
-  const cells: string[] = [];
+  // Cells grouped by shade (20 levels), one path each: a cell is `M x y h w v h h -w z`, a third
+  // of a <rect>'s text.
+  const byShade = new Map<number, string[]>();
   columns.forEach((column, c) => {
     const counts = rebin(column.histogram, lo, hi);
     const total = counts.reduce((s, v) => s + v, 0);
@@ -65,12 +81,16 @@ export function histogramHeatmap(columns: HistogramColumn[], taken: number): str
     counts.forEach((count, r) => {
       if (count <= 0) return;
       // sqrt so that a long thin tail stays visible next to a tall peak
-      const shade = Math.sqrt(count / peak);
+      const shade = Math.max(1, Math.round(Math.sqrt(count / peak) * 20));
       const y = H - BOTTOM - (r + 1) * cellH;
-      cells.push(`<rect x="${x.toFixed(1)}" y="${y.toFixed(1)}" width="${(cellW + 0.3).toFixed(1)}" height="${(cellH + 0.3).toFixed(1)}" ` +
-        `fill-opacity="${shade.toFixed(2)}"/>`);
+      const w = (cellW + 0.3).toFixed(1);
+      const cell = `M${x.toFixed(1)} ${y.toFixed(1)}h${w}v${(cellH + 0.3).toFixed(1)}h-${w}z`;
+      const group = byShade.get(shade);
+      if (group) group.push(cell);
+      else byShade.set(shade, [cell]);
     });
   });
+  const cells = [...byShade].map(([shade, d]) => `<path fill-opacity="${(shade / 20).toFixed(2)}" d="${d.join('')}"/>`).join('');
   const first = columns[0].epoch;
   const last = columns[columns.length - 1].epoch;
   const labels = `<text class="tick" x="${LEFT - 4}" y="${TOP + 8}" text-anchor="end">${escapeHtml(tickLabel(hi))}</text>` +
@@ -79,5 +99,5 @@ export function histogramHeatmap(columns: HistogramColumn[], taken: number): str
     (last !== first ? `<text class="tick" x="${W - RIGHT}" y="${H - 6}" text-anchor="end">${last}</text>` : '');
   return `<svg class="chart heat" viewBox="0 0 ${W} ${H}" role="img" preserveAspectRatio="xMidYMid meet">` +
     `<rect class="frame" x="${LEFT}" y="${TOP}" width="${W - LEFT - RIGHT}" height="${H - TOP - BOTTOM}"/>` +
-    `<g class="cells">${cells.join('')}</g>${labels}</svg>`;
+    `<g class="cells">${cells}</g>${labels}</svg>`;
 }

@@ -46,7 +46,7 @@ interface SectionInfo { name: string; open: boolean; hidden: boolean }
 const CHARTS = `[...document.querySelectorAll('svg.chart')].map((svg) => ({
   weight: svg.closest('details.weight')?.querySelector('.wname')?.textContent ?? null,
   caption: svg.closest('figure')?.querySelector('figcaption')?.firstChild?.textContent?.trim() ?? 'timeline',
-  drawn: [...svg.querySelectorAll('polyline, circle, .cells rect, rect.warn, rect.error, rect.info')]
+  drawn: [...svg.querySelectorAll('polyline, circle, .cells path, rect.warn, rect.error, rect.info')]
     .filter((el) => { const r = el.getBoundingClientRect(); return r.width > 0 || r.height > 0; }).length,
   width: svg.getBoundingClientRect().width, height: svg.getBoundingClientRect().height,
 }))`;
