@@ -120,7 +120,8 @@ interface HeapBackend {
 /**
  * The tensor's elements as float32, to be read only. On `wasm`, a view of the tensor in the wasm
  * heap: `dataSync()` would allocate and fill a copy of every weight at every snapshot. The view is
- * read synchronously, before anything can grow (and so move) the heap. Elsewhere `dataSync()`,
+ * valid until the heap grows, which reading another backend's tensor can make it do: a caller that
+ * holds several views checks their lengths (see computeStatsOnHost). Elsewhere `dataSync()`,
  * which on `cpu` returns the backend's own storage. int32 (and bool) data is rounded to float32
  * into a new array, as the device engine measures it (16777217 counts as 16777216).
  */
@@ -148,11 +149,15 @@ export function float32Values(t: tf.Tensor): Float32Array {
  */
 export async function computeStatsOnHost(inputs: StatsInput[], config: StatsConfig): Promise<WeightStats[]> {
   inputs.forEach(checkInput);
-  return inputs.map((input) => measureOnHost({
-    value: float32Values(input.value),
-    previous: input.previous && float32Values(input.previous),
-    previousL2: input.previousL2,
-    initial: input.initial && float32Values(input.initial),
-    initialL2: input.initialL2,
-  }, config));
+  return inputs.map((input) => {
+    const tensors = [input.value, input.previous, input.initial];
+    // Reading a tensor that lives on another backend moves it into the wasm heap, which may grow
+    // and detach the views taken before it: read all three, and again if any came out detached
+    // (the second time nothing moves).
+    let [value, previous, initial] = tensors.map((t) => t && float32Values(t));
+    if (tensors.some((t, i) => t && [value, previous, initial][i]!.length !== t.size)) {
+      [value, previous, initial] = tensors.map((t) => t && float32Values(t));
+    }
+    return measureOnHost({ value: value!, previous, previousL2: input.previousL2, initial, initialL2: input.initialL2 }, config);
+  });
 }

@@ -58,15 +58,25 @@ export class SnapshotStore {
     this.fromStart = options.fromStart ?? true;
   }
 
-  /** Measures the given weights against their kept copies, then keeps their current values. */
+  /**
+   * Measures the given weights against their kept copies, then keeps their current values. A
+   * weight whose shape changed (a layer rebuilt under the same name) starts over, its snapshot
+   * without drift; the copies of weights no longer measured (a monitor moved to another model)
+   * are dropped, so memory follows the weights watched now.
+   */
   async measure(weights: NamedWeight[]): Promise<Record<string, WeightStats>> {
-    for (const { name, value } of weights) {
-      const kept = this.kept.get(name);
-      if (kept && !tf.util.arraysEqual(kept.shape, value.shape)) {
-        throw new RangeError(`The weight \`${name}\` has shape [${value.shape}], but had shape [${kept.shape}] at the previous snapshot.`);
-      }
+    const measured = new Set(weights.map((w) => w.name));
+    for (const [name, kept] of [...this.kept]) {
+      const weight = weights.find((w) => w.name === name);
+      if (!measured.has(name) || (weight && !tf.util.arraysEqual(kept.shape, weight.value.shape))) this.drop(name);
     }
     return resolveStatsPath(this.statsOn) === 'host' ? this.measureOnHost(weights) : this.measureOnDevice(weights);
+  }
+
+  private drop(name: string): void {
+    const kept = this.kept.get(name);
+    if (kept && !kept.onHost) tf.dispose([kept.previous, ...(kept.initial ? [kept.initial] : [])]);
+    this.kept.delete(name);
   }
 
   /** Bytes of the host copies held (the device copies live on the backend). */

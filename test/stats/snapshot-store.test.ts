@@ -86,14 +86,23 @@ describe('the snapshot store', () => {
     store.dispose();
   });
 
-  it('rejects a weight whose shape changed, naming it, and keeps its copies', async () => {
-    const store = new SnapshotStore(CONFIG, 'host');
+  it.each(['host', 'device'] as const)('starts a weight over when its shape changes, and drops copies of weights gone (%s)', async (statsOn) => {
+    const store = new SnapshotStore(CONFIG, statsOn);
+    const before = tf.memory().numTensors;
     await snapshot(store, 0);
-    const wrong = tf.zeros([25, 40]);
-    await expect(store.measure([{ name: 'kernel', value: wrong }]))
-      .rejects.toThrow(/^The weight `kernel` has shape \[25,40\], but had shape \[40,25\] at the previous snapshot\.$/);
-    wrong.dispose();
-    expect(mismatches(await snapshot(store, 1), 1, true)).toEqual([]);
+    const reshaped = tf.tensor(steps[1].kernel, [25, 40]);
+    const bias = tf.tensor(steps[1].bias, [7]);
+    const stats = await store.measure([{ name: 'kernel', value: reshaped }, { name: 'bias', value: bias }]);
+    expect(stats.kernel.drift).toBeUndefined();
+    expect(stats.kernel.count).toBe(1000);
+    expect(stats.bias.drift?.l2).toBeGreaterThan(0);
+    const again = await store.measure([{ name: 'kernel', value: reshaped }]);
+    expect(again.kernel.drift).toEqual({ l2: 0, relative: 0, maxAbs: 0, changedFraction: 0 });
+    // The bias is gone from the last call: only the kernel's previous and initial copies are held.
+    expect(store.hostBytes).toBe(statsOn === 'host' ? 2 * 1000 * 4 : 0);
+    tf.dispose([reshaped, bias]);
+    expect(tf.memory().numTensors).toBe(before + (statsOn === 'device' ? 2 : 0));
     store.dispose();
+    expect(tf.memory().numTensors).toBe(before);
   });
 });

@@ -8,7 +8,7 @@ import { isTrained } from '../weight-roles';
  * scale to compare with and are never checked.
  *
  * @example
- * // "dense_Dense1/kernel: l2Norm 0.05 is 0.005 of its initial 10, below vanishThreshold 0.01 (epoch 9)"
+ * // "dense_Dense1/kernel: l2Norm 0.5 is 0.05 of its initial 10, below vanishThreshold 0.1 (epoch 9)"
  */
 export const vanishingRule: WeightRule = {
   kind: 'vanishing',
