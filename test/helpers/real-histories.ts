@@ -69,7 +69,9 @@ function healthy(): Promise<HistoryDocument> {
 function diverging(): Promise<HistoryDocument> {
   const x = tf.randomUniform([256, 8], -3, 3, 'float32', 1);
   const y = tf.tidy(() => tf.matMul(x, tf.randomUniform([8, 1], -1, 1, 'float32', 2)));
-  const model = tf.sequential({ layers: [tf.layers.dense({ units: 1, inputShape: [8], name: 'regression' })] });
+  // A seeded kernel: unseeded, about one run in seven stops when a single kernel element turns
+  // NaN, before the bias does, and the report then has no non-finite chart for the bias.
+  const model = tf.sequential({ layers: [tf.layers.dense({ units: 1, inputShape: [8], name: 'regression', kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }) })] });
   // maxSnapshots below the ~20 snapshots it takes: the history keeps only some histograms
   return monitored(model, x, y, [{ optimizer: tf.train.sgd(0.4), loss: 'meanSquaredError', epochs: 60 }],
     { stopOn: ['non-finite'], maxSnapshots: 8 });
