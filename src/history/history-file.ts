@@ -10,6 +10,8 @@ export const OUTPUT_MIN_INTERVAL_MS = 1000;
 export const OUTPUT_COST_FACTOR = 50;
 
 export interface WriteOutcome {
+  /** Whether the file now holds the text. */
+  ok: boolean;
   /** Set when this write failed and the previous one (if any) had worked: log it once. */
   failed?: string;
   /** Set when this write worked after failures: the file is current again. */
@@ -50,7 +52,7 @@ export class HistoryFile {
       this.lastWriteEnd = this.now();
       const first = !this.failing;
       this.failing = true;
-      return first ? { failed: (error as Error).message } : {};
+      return first ? { ok: false, failed: (error as Error).message } : { ok: false };
     } finally {
       this.lastWriteMs = this.now() - start;
       this.totalWriteMs += this.lastWriteMs;
@@ -59,6 +61,6 @@ export class HistoryFile {
     this.lastWriteEnd = this.now();
     const recovered = this.failing;
     this.failing = false;
-    return recovered ? { recovered } : {};
+    return recovered ? { ok: true, recovered } : { ok: true };
   }
 }

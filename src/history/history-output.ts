@@ -68,7 +68,7 @@ export class HistoryOutput {
       return;
     }
     const outcome = this.file.write(() => historyPieces(this.document()));
-    if (outcome.failed === undefined) this.writtenVersion = version;
+    if (outcome.ok) this.writtenVersion = version;
     const meta = { event: outcome.failed !== undefined ? 'output-error' : 'output-recovered', file: this.file.file };
     if (outcome.failed !== undefined) {
       this.report('error', `could not write the history file ${this.file.file}: ${outcome.failed}. Training goes on; the history is kept in memory (monitor.save() writes it)`, meta);

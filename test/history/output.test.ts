@@ -11,6 +11,7 @@ import * as tf from '@tensorflow/tfjs';
 import * as winston from 'winston';
 import { loadHistory, paramMonitor } from '../../src';
 import { HistoryFile, OUTPUT_COST_FACTOR, OUTPUT_MIN_INTERVAL_MS } from '../../src/history/history-file';
+import { HistoryOutput } from '../../src/history/history-output';
 import { expectNoLeaks } from '../helpers/tensor-leaks';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'pm-output-'));
@@ -117,6 +118,23 @@ describe('output file', () => {
     expect(records.filter((r) => r.event === 'snapshot')).toHaveLength(4);
     tf.dispose([xs, ys]);
     model.dispose();
+  });
+});
+
+describe('HistoryOutput after failed writes', () => {
+  it('writes an unchanged document again once writes work, however many failed in between', () => {
+    const folder = fs.mkdtempSync(path.join(tmp, 'again-'));
+    const file = path.join(folder, 'params.json');
+    const reports: string[] = [];
+    const doc = paramMonitor({ logger: false }).toJSON();
+    const output = new HistoryOutput(file, () => 1, () => doc, (level, message) => reports.push(`${level}: ${message}`));
+    fs.rmSync(folder, { recursive: true });
+    output.write('now');
+    output.write('now');
+    fs.mkdirSync(folder);
+    output.close();
+    expect(reports.map((r) => r.split(':')[0])).toEqual(['error', 'info']);
+    expect(loadHistory(file)).toEqual(doc);
   });
 });
 
