@@ -159,4 +159,4 @@ if (require.main === module) {
   });
 }
 
-module.exports = { loadDigits, buildModel, backendChoice };
+module.exports = { loadDigits, buildModel, backendChoice, seededRandom };

@@ -6,17 +6,8 @@ const fs = require('fs');
 const path = require('path');
 const tf = require('@tensorflow/tfjs');
 
-/** mulberry32: a tiny seeded PRNG. */
-function seeded(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// mulberry32, the seeded PRNG the demo orders its digits with.
+const { seededRandom: seeded } = require('../../examples/demo');
 
 function shuffled(rows, seed) {
   const random = seeded(seed);

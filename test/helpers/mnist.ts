@@ -8,6 +8,7 @@
  * `loadMnist(100)` is the first 100 of `loadMnist(1000)`.
  */
 import * as tf from '@tensorflow/tfjs';
+import { mulberry32 } from './reference';
 
 /** The part of the `mnist` package this helper uses (the package ships no types). */
 interface MnistDigitClass {
@@ -66,17 +67,6 @@ export function mnistCount(): number {
   return classes().reduce((sum, c) => sum + c.length, 0);
 }
 
-/** mulberry32: a tiny seeded PRNG, so the order does not depend on `Math.random`. */
-function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Global indices (class-major, as the package stores them) in the fixed shuffled order. */
 function fixedOrder(): Int32Array {
@@ -84,7 +74,7 @@ function fixedOrder(): Int32Array {
     const total = mnistCount();
     const perm = new Int32Array(total);
     for (let i = 0; i < total; i++) perm[i] = i;
-    const random = seededRandom(ORDER_SEED);
+    const random = mulberry32(ORDER_SEED); // seeded: the order does not depend on Math.random
     for (let i = total - 1; i > 0; i--) {
       const j = Math.floor(random() * (i + 1));
       const tmp = perm[i];
