@@ -29,8 +29,8 @@ export class HistoryFile {
   constructor(readonly file: string, private readonly now: () => number = () => performance.now()) {}
 
   /**
-   * Whether a write is due now: `'budget'` waits for both limits; `'soon'` (an alert started)
-   * only for the cost limit, so that alerts starting at every batch still cost at most 1/costFactor.
+   * Whether a write is due now: `'budget'` waits for both limits; `'soon'` (an alert started, a
+   * `fit` ended) only for the cost limit, so that these, however frequent, cost at most 1/costFactor.
    */
   due(urgency: 'budget' | 'soon' = 'budget'): boolean {
     return this.wait(urgency) <= 0;

@@ -40,10 +40,6 @@ export class HistoryOutput {
     pending.add(this);
   }
 
-  get path(): string {
-    return this.file.file;
-  }
-
   /** Time spent writing and writes made (for `npm run bench:history`). */
   get cost(): { totalWriteMs: number; writes: number } {
     return { totalWriteMs: this.file.totalWriteMs, writes: this.file.writes };

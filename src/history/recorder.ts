@@ -66,10 +66,6 @@ export class HistoryRecorder {
     return this.thinning.last;
   }
 
-  get snapshots(): readonly Snapshot[] {
-    return this.thinning.snapshots;
-  }
-
   /** Records a snapshot and returns it, with its `index`. */
   addSnapshot(fields: Omit<Snapshot, 'index' | 'stats'>, stats: Record<string, WeightStats>): Snapshot {
     this.changes += 1;
@@ -82,11 +78,6 @@ export class HistoryRecorder {
   /** Keeps this snapshot whole through thinning (an alert started at it, or a `fit` ended). */
   pin(snapshot: Snapshot): void {
     this.thinning.pin(snapshot.index);
-  }
-
-  /** Bytes held by the full-resolution series. */
-  seriesBytes(): number {
-    return this.series.bytes();
   }
 
   /** The history document. It shares arrays with the recorder: serialise it, don't keep it. */

@@ -5,7 +5,7 @@
  * A child that exits right after `await monitor.dispose()` loses no log record.
  * The children run the built package (npm test builds dist/ first).
  */
-import { ChildProcessWithoutNullStreams, spawn } from 'child_process';
+import { ChildProcessWithoutNullStreams, execFileSync, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -104,6 +104,30 @@ describe('files after the process ends', () => {
     const history = loadHistory(output);
     expect(history.series.epoch).toHaveLength(31);
     expect(history.runs[0].endEpoch).toBe(30);
+  });
+
+  it('a short last fit, whose write waits on the cost budget, is written at process exit', () => {
+    const dir = fs.mkdtempSync(path.join(tmp, 'exit-flush-'));
+    const output = path.join(dir, 'params.json');
+    // A long first fit makes the document (and so the wait after its write) large; the second fit
+    // ends well within that wait, its write deferred to a timer that does not keep node alive.
+    const script = `
+      const tf = require('@tensorflow/tfjs');
+      const { paramMonitor } = require(${JSON.stringify(path.join(__dirname, '..', '..', 'dist'))});
+      (async () => {
+        await tf.setBackend('cpu');
+        const model = tf.sequential({ layers: [tf.layers.dense({ units: 4, inputShape: [3] }), tf.layers.dense({ units: 1 })] });
+        model.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });
+        const x = tf.ones([400, 3]);
+        const y = tf.zeros([400, 1]);
+        const monitor = paramMonitor({ logger: false, output: ${JSON.stringify(output)}, everyBatches: 1 });
+        await model.fit(x, y, { epochs: 1, batchSize: 1, callbacks: [monitor] });
+        await model.fit(x.slice(0, 1), y.slice(0, 1), { epochs: 1, batchSize: 1, callbacks: [monitor] });
+      })();`;
+    execFileSync(process.execPath, ['-e', script], { cwd: path.join(__dirname, '..', '..') });
+    const history = loadHistory(output);
+    expect(history.runs.map((r) => r.endEpoch)).toEqual([1, 2]);
+    expect(history.series.epoch).toHaveLength(402);
   });
 
   it('a child that never calls dispose() loses no record either', async () => {
