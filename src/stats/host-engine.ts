@@ -2,10 +2,11 @@
  * The host engine: the device engine's twin (./device-engine.ts) for backends whose tensors live
  * in host memory (`cpu`, `wasm`, tfjs-node's CPU). The device engine launches dozens of kernels
  * per weight (0.1-0.8 µs per element on these backends); here each weight is read once with
- * `dataSync()` and measured in two passes over its `Float32Array` (./host-loops.ts): one fused
- * pass over the weight and both references, then one for the centred squares and the histogram.
- * The snapshot store passes its previous and initial copies as `Float32Array`s it keeps and
- * reuses; `computeStatsOnHost` takes tensors, for one-off measurements.
+ * `dataSync()` (or as a view of the wasm backend's heap) and measured in two passes
+ * (./wasm-passes.ts, WebAssembly SIMD): one fused pass over the weight and both references, then
+ * one for the centred squares and the histogram. The snapshot store keeps its previous and
+ * initial copies in the passes' own memory (./host-copies.ts); `computeStatsOnHost` takes
+ * tensors, for one-off measurements.
  *
  * Precision: every accumulator is a float64 JS number. A float32 element squared is exact in
  * float64 and cannot overflow (3.4e38^2 ~ 1.2e77), so no scaling is needed near ±3e38. Sums run
@@ -23,10 +24,11 @@
 import * as tf from '@tensorflow/tfjs';
 import type { WeightStats } from '../history-types';
 import {
-  ABS_SUM, COUNT, firstPass, INIT_BOTH, INIT_SUM_SQ, MAX, MIN, NAN_COUNT, PREV_BOTH, PREV_MAX_ABS, PREV_SUM_SQ,
-  PREV_UNCHANGED, secondPass, SLOTS, SUM, SUM_SQ, warmUp, ZERO_COUNT,
+  ABS_SUM, COUNT, INIT_BOTH, INIT_SUM_SQ, MAX, MIN, NAN_COUNT, PREV_BOTH, PREV_MAX_ABS, PREV_SUM_SQ, PREV_UNCHANGED,
+  SUM, SUM_SQ, ZERO_COUNT,
 } from './host-loops';
 import { checkInput, emptyStats, relativeTo, StatsConfig, StatsInput } from './types';
+import { Reference, WasmPasses } from './wasm-passes';
 
 const sqrt = Math.sqrt;
 
@@ -39,8 +41,17 @@ export interface HostInput {
   initialL2?: number | null;
 }
 
-/** The accumulator and histogram counts, reused by every call (the engine is synchronous). */
-const acc = new Float64Array(SLOTS);
+/** What the passes read besides the weight, and where to keep it. */
+export interface PassInputs {
+  previous: Reference;
+  previousL2?: number | null;
+  initial: Reference;
+  initialL2?: number | null;
+  /** A float index in the passes' memory to copy the weight to (the kept previous copy), or null. */
+  keep: number | null;
+}
+
+/** The histogram counts, reused by every call (the engine is synchronous). */
 let scratchCounts = new Float64Array(30);
 
 /** The first `bins` counts as a plain array, by a loop: `Array.from` of a typed array of 30 took 2.5 µs, 20x more. */
@@ -50,19 +61,35 @@ function countsArray(counts: Float64Array, bins: number): number[] {
   return out;
 }
 
+/** Passes for one-off measurements of host arrays (three scratch chunks, no copies). */
+let shared: WasmPasses | null = null;
+
 /**
  * The statistics of one weight. Allocates only its result; never writes to its inputs.
  * @example
  * const stats = measureOnHost({ value: Float32Array.of(1, 2, 3) }, { bins: 3, zeroTolerance: 0 });
  */
 export function measureOnHost(input: HostInput, config: StatsConfig): WeightStats {
-  const x = input.value;
+  if (!shared?.fits(config.bins, input.value.length, 2)) {
+    shared = new WasmPasses({ bins: config.bins, largest: input.value.length, scratchChunks: 3, copyElements: 0 });
+  }
+  return measureWithPasses(shared, input.value, {
+    previous: input.previous ?? null, previousL2: input.previousL2,
+    initial: input.initial ?? null, initialL2: input.initialL2, keep: null,
+  }, config);
+}
+
+/**
+ * The statistics of one weight, `x`, measured by `passes` against the inputs' references. With
+ * `keep`, `x` is copied there as it is read; the passes must fit it (`WasmPasses.fits`).
+ */
+export function measureWithPasses(passes: WasmPasses, x: Float32Array, inputs: PassInputs,
+  config: StatsConfig): WeightStats {
   const size = x.length;
-  const previous = input.previous ?? null;
-  const initial = input.initial ?? null;
+  const { previous, initial, keep } = inputs;
   if (size === 0) return emptyStats(previous !== null, initial !== null, config.bins);
-  warmUp();
-  firstPass(x, previous, initial, config.zeroTolerance, acc);
+  passes.first(x, previous ?? initial, initial, config.zeroTolerance, keep);
+  const acc = passes.acc;
   const count = acc[COUNT];
   const nanCount = acc[NAN_COUNT];
   const zeroCount = acc[ZERO_COUNT];
@@ -80,7 +107,7 @@ export function measureOnHost(input: HostInput, config: StatsConfig): WeightStat
       counts[0] = count; // a constant weight: everything in the first bin, no spread
       std = 0;
     } else {
-      std = sqrt(secondPass(x, mean, min, max, counts, count === size) / count);
+      std = sqrt(passes.spread(keep ?? x, size, mean, min, max, counts, count === size) / count);
     }
   }
   const stats: WeightStats = {
@@ -97,17 +124,17 @@ export function measureOnHost(input: HostInput, config: StatsConfig): WeightStat
     infCount: size - count - nanCount,
     histogram: { min, max, counts: countsArray(counts, config.bins) },
   };
-  if (previous) {
+  if (previous !== null) {
     const l2 = acc[PREV_BOTH] > 0 ? sqrt(acc[PREV_SUM_SQ]) : null;
     stats.drift = {
       l2,
-      relative: relativeTo(l2, input.previousL2),
+      relative: relativeTo(l2, inputs.previousL2),
       maxAbs: acc[PREV_BOTH] > 0 ? acc[PREV_MAX_ABS] : null,
       changedFraction: (size - acc[PREV_UNCHANGED]) / size,
     };
   }
-  if (initial) {
-    stats.fromStart = { relative: relativeTo(acc[INIT_BOTH] > 0 ? sqrt(acc[INIT_SUM_SQ]) : null, input.initialL2) };
+  if (initial !== null) {
+    stats.fromStart = { relative: relativeTo(acc[INIT_BOTH] > 0 ? sqrt(acc[INIT_SUM_SQ]) : null, inputs.initialL2) };
   }
   return stats;
 }

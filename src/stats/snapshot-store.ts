@@ -3,10 +3,9 @@
  * is off) so that each snapshot can measure drift, and measures each snapshot with the engine
  * `statsOn` picks on the current backend.
  *
- * - Host engine: the copies are `Float32Array`s allocated at a weight's first snapshot and
- *   overwritten in place by each later one (`set()`, a memcpy): nothing is allocated per snapshot
- *   but the histogram counts, and the memory held is the model's float32 weight bytes, twice (once
- *   with `fromStart: false`).
+ * - Host engine: the copies live in the WebAssembly memory the passes read (./host-copies.ts),
+ *   overwritten in place by each snapshot: nothing is allocated per snapshot but the statistics,
+ *   and the copies hold the model's float32 weight bytes twice (once with `fromStart: false`).
  * - Device engine: a copy is a `tf.clone`, a new tensor on the same buffer, which stays as it was
  *   because tfjs variables never write in place (`assign` moves the variable to a new buffer), so
  *   the copy stays on the device. Copies are disposed when replaced and by `dispose()`.
@@ -16,28 +15,17 @@ import * as tf from '@tensorflow/tfjs';
 import type { WeightStats } from '../history-types';
 import { computeStats } from './device-engine';
 import { resolveStatsPath, StatsOn } from './engine-choice';
-import { float32Values, measureOnHost } from './host-engine';
+import { float32Values } from './host-engine';
+import { HostCopies } from './host-copies';
 import type { StatsConfig } from './types';
 
-interface HostCopies {
-  onHost: true;
-  shape: number[];
-  previous: Float32Array;
-  initial: Float32Array | null;
-  previousL2: number | null;
-  initialL2: number | null;
-}
-
 interface DeviceCopies {
-  onHost: false;
   shape: number[];
   previous: tf.Tensor;
   initial: tf.Tensor | null;
   previousL2: number | null;
   initialL2: number | null;
 }
-
-type Kept = HostCopies | DeviceCopies;
 
 export interface SnapshotStoreOptions {
   /** Keep each weight's initial value and measure `fromStart` against it. @default true */
@@ -50,12 +38,14 @@ interface NamedWeight {
 }
 
 export class SnapshotStore {
-  private readonly kept = new Map<string, Kept>();
+  private readonly device = new Map<string, DeviceCopies>();
+  private readonly host: HostCopies;
   private readonly fromStart: boolean;
 
   constructor(private readonly config: StatsConfig, private readonly statsOn: StatsOn = 'auto',
     options: SnapshotStoreOptions = {}) {
     this.fromStart = options.fromStart ?? true;
+    this.host = new HostCopies(config, this.fromStart);
   }
 
   /**
@@ -65,53 +55,61 @@ export class SnapshotStore {
    * are dropped, so memory follows the weights watched now.
    */
   async measure(weights: NamedWeight[]): Promise<Record<string, WeightStats>> {
-    const measured = new Set(weights.map((w) => w.name));
-    for (const [name, kept] of [...this.kept]) {
-      const weight = weights.find((w) => w.name === name);
-      if (!measured.has(name) || (weight && !tf.util.arraysEqual(kept.shape, weight.value.shape))) this.drop(name);
+    const shapes = new Map(weights.map((w) => [w.name, w.value.shape]));
+    const stale = (name: string, kept: number[] | undefined) => {
+      const shape = shapes.get(name);
+      return shape === undefined || (kept !== undefined && !tf.util.arraysEqual(kept, shape));
+    };
+    for (const [name, kept] of [...this.device]) {
+      if (stale(name, kept.shape)) this.dropDevice(name);
+    }
+    for (const name of this.host.names()) {
+      if (stale(name, this.host.shapeOf(name))) this.host.drop(name);
     }
     return resolveStatsPath(this.statsOn) === 'host' ? this.measureOnHost(weights) : this.measureOnDevice(weights);
   }
 
-  private drop(name: string): void {
-    const kept = this.kept.get(name);
-    if (kept && !kept.onHost) tf.dispose([kept.previous, ...(kept.initial ? [kept.initial] : [])]);
-    this.kept.delete(name);
+  private dropDevice(name: string): void {
+    const kept = this.device.get(name);
+    if (kept) tf.dispose([kept.previous, ...(kept.initial ? [kept.initial] : [])]);
+    this.device.delete(name);
   }
 
   /** Bytes of the host copies held (the device copies live on the backend). */
   get hostBytes(): number {
-    let bytes = 0;
-    for (const kept of this.kept.values()) {
-      if (kept.onHost) bytes += kept.previous.byteLength + (kept.initial?.byteLength ?? 0);
-    }
-    return bytes;
+    return this.host.bytes;
+  }
+
+  /** Bytes of the host engine's whole WebAssembly memory: the copies, a scratch chunk and the counts. */
+  get hostMemoryBytes(): number {
+    return this.host.memoryBytes;
   }
 
   private measureOnHost(weights: NamedWeight[]): Record<string, WeightStats> {
-    const result: Record<string, WeightStats> = {};
-    for (const { name, value } of weights) {
-      const kept = this.hostCopies(name);
-      const x = float32Values(value);
-      const stats = measureOnHost(kept
-        ? { value: x, previous: kept.previous, previousL2: kept.previousL2, initial: kept.initial ?? undefined, initialL2: kept.initialL2 }
-        : { value: x }, this.config);
-      result[name] = stats;
-      if (kept) {
-        kept.previous.set(x);
-        kept.previousL2 = stats.l2Norm;
-      } else {
-        this.kept.set(name, {
-          onHost: true, shape: value.shape.slice(), previous: x.slice(), previousL2: stats.l2Norm,
-          initial: this.fromStart ? x.slice() : null, initialL2: stats.l2Norm,
-        });
-      }
+    this.host.prepare(weights.map(({ name, value }) => ({ name, shape: value.shape })));
+    for (const [name, kept] of [...this.device]) { // the engine changed: convert the copies
+      this.host.adopt(name, {
+        previous: float32Values(kept.previous), initial: kept.initial && float32Values(kept.initial),
+        previousL2: kept.previousL2, initialL2: kept.initialL2,
+      });
+      this.dropDevice(name);
     }
+    const result: Record<string, WeightStats> = {};
+    for (const { name, value } of weights) result[name] = this.host.measure(name, float32Values(value));
     return result;
   }
 
   private async measureOnDevice(weights: NamedWeight[]): Promise<Record<string, WeightStats>> {
-    const copies = weights.map(({ name }) => this.deviceCopies(name));
+    for (const { name, value } of weights) { // the engine changed: convert the copies
+      const values = this.host.take(name);
+      if (values) {
+        this.device.set(name, {
+          shape: value.shape.slice(), previous: tf.tensor(values.previous, value.shape), previousL2: values.previousL2,
+          initial: values.initial && tf.tensor(values.initial, value.shape), initialL2: values.initialL2,
+        });
+      }
+    }
+    const copies = weights.map(({ name }) => this.device.get(name));
     const stats = await computeStats(weights.map(({ value }, i) => {
       const kept = copies[i];
       if (!kept) return { value };
@@ -128,8 +126,8 @@ export class SnapshotStore {
         kept.previous = tf.clone(value);
         kept.previousL2 = l2;
       } else {
-        this.kept.set(name, {
-          onHost: false, shape: value.shape.slice(), previous: tf.clone(value), previousL2: l2,
+        this.device.set(name, {
+          shape: value.shape.slice(), previous: tf.clone(value), previousL2: l2,
           initial: this.fromStart ? tf.clone(value) : null, initialL2: l2,
         });
       }
@@ -137,36 +135,9 @@ export class SnapshotStore {
     return result;
   }
 
-  /** The weight's copies as host arrays (converted from tensors if the engine changed). */
-  private hostCopies(name: string): HostCopies | undefined {
-    const kept = this.kept.get(name);
-    if (!kept || kept.onHost) return kept;
-    const host: HostCopies = {
-      ...kept, onHost: true, previous: float32Values(kept.previous).slice(),
-      initial: kept.initial && float32Values(kept.initial).slice(),
-    };
-    tf.dispose([kept.previous, ...(kept.initial ? [kept.initial] : [])]);
-    this.kept.set(name, host);
-    return host;
-  }
-
-  /** The weight's copies as tensors (uploaded from host arrays if the engine changed). */
-  private deviceCopies(name: string): DeviceCopies | undefined {
-    const kept = this.kept.get(name);
-    if (!kept || !kept.onHost) return kept;
-    const device: DeviceCopies = {
-      ...kept, onHost: false, previous: tf.tensor(kept.previous, kept.shape),
-      initial: kept.initial && tf.tensor(kept.initial, kept.shape),
-    };
-    this.kept.set(name, device);
-    return device;
-  }
-
   /** Frees every copy. Idempotent. */
   dispose(): void {
-    for (const kept of this.kept.values()) {
-      if (!kept.onHost) tf.dispose([kept.previous, ...(kept.initial ? [kept.initial] : [])]);
-    }
-    this.kept.clear();
+    for (const name of [...this.device.keys()]) this.dropDevice(name);
+    this.host.dispose();
   }
 }
