@@ -15,7 +15,7 @@ const fs = require('fs');
 const os = require('os');
 const tf = require('@tensorflow/tfjs');
 require('@tensorflow/tfjs-backend-wasm');
-const { snapshotVsFloor, manyWeightsMs, peers, memoryHeld } = require('./bench/snapshot');
+const { snapshotVsFloor, perWeightOverhead, peers, memoryHeld } = require('./bench/snapshot');
 const { trainingOverhead, demoModel } = require('./bench/training');
 
 const quick = process.argv.includes('--quick');
@@ -61,9 +61,7 @@ const table = (header, rows) => {
       });
       if (n <= 1e7) results.peers.push({ backend, n, hostMs: host.ms, ...(await peers(n)) });
     }
-    const one = await manyWeightsMs(1, 1e6);
-    const many = await manyWeightsMs(1000, 1000);
-    results.perWeight.push({ backend, oneOf1MMs: one, thousandOf1kMs: many, ratio: many / one });
+    results.perWeight.push({ backend, ...(await perWeightOverhead()) });
   }
   const ns = (ms, n) => (ms === null ? null : (ms * 1e6) / n);
   console.log('One snapshot of one weight: every statistic, histogram, drift and fromStart (ns per parameter, median; floor = one fused JS pass; x floor = median of per-round ratios, the two timed alternately):\n');
@@ -76,7 +74,7 @@ const table = (header, rows) => {
     results.peers.map((r) => [r.backend, params(r.n), fmt(r.hostMs, 2), `${fmt(r.tfjsVis.ms, 2)} ms, ${mb(r.tfjsVis.peakBytes)}`,
       r.tensorBoard ? `${fmt(r.tensorBoard.ms, 1)} ms, ${mb(r.tensorBoard.peakBytes)}` : 'n/a (N x 30 floats)']));
 
-  console.log('Per-weight overhead (host engine, one snapshot):\n');
+  console.log('Per-weight overhead (host engine, one snapshot; the two timed alternately, ratio = median of per-round ratios):\n');
   table(['backend', '1 weight of 1M (ms)', '1,000 weights of 1k (ms)', 'ratio'],
     results.perWeight.map((r) => [r.backend, fmt(r.oneOf1MMs, 2), fmt(r.thousandOf1kMs, 2), fmt(r.ratio, 2)]));
 
@@ -87,8 +85,9 @@ const table = (header, rows) => {
   model.dispose();
   results.memory = { weightBytes, ...held };
   console.log('Memory held by the monitor on the demo model (bytes):\n');
-  table(['model weights', 'held', 'held / weights', 'held with fromStart: false', 'ratio'],
-    [[weightBytes, held.fromStart, fmt(held.fromStart / weightBytes, 2), held.noFromStart, fmt(held.noFromStart / weightBytes, 2)]]);
+  table(['model weights', 'copies held', 'copies / weights', 'whole wasm memory', 'with fromStart: false: copies', 'ratio', 'whole wasm memory'],
+    [[weightBytes, held.fromStart, fmt(held.fromStart / weightBytes, 2), held.fromStartMemory,
+      held.noFromStart, fmt(held.noFromStart / weightBytes, 2), held.noFromStartMemory]]);
 
   for (const backend of BACKENDS) {
     results.training.push(await trainingOverhead(backend, quick ? { digits: 500, rounds: 3 } : {}));

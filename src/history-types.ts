@@ -165,7 +165,7 @@ export interface Snapshot {
   batch?: number;
   /** ISO-8601 time it was taken. */
   time: string;
-  /** Milliseconds spent computing and downloading its statistics. */
+  /** Milliseconds spent reading the weights and computing their statistics, to the microsecond. */
   computeMs: number;
   /** Statistics of every watched weight, keyed by weight name. */
   stats: Record<string, WeightStats>;

@@ -3,6 +3,7 @@
  * weight at start and after every N epochs (or batches), evaluates the alert rules on each, and
  * logs. Only plain numbers are kept, except the per-weight copies in the snapshot store.
  */
+import { performance } from 'perf_hooks';
 import * as tf from '@tensorflow/tfjs';
 import { AlertEngine } from './alerts/engine';
 import { describeEnvironment } from './environment';
@@ -145,12 +146,13 @@ export class ParamMonitor extends tf.Callback {
   /** Measures every watched weight. Never throws: a failure is logged and recorded as an alert. */
   private async snapshot(batch?: number): Promise<void> {
     const started = Date.now();
+    const clock = performance.now();
     const epoch = this.epochsCompleted;
     try {
       const weights = this.watched().map((w) => ({ name: w.record.name, value: w.variable.read() }));
       const stats = await this.store.measure(weights);
       const snapshot = this.history.addSnapshot({
-        epoch, ...(batch !== undefined ? { batch } : {}), time: new Date(started).toISOString(), computeMs: Date.now() - started,
+        epoch, ...(batch !== undefined ? { batch } : {}), time: new Date(started).toISOString(), computeMs: Math.round((performance.now() - clock) * 1000) / 1000,
       }, stats);
       const raised = this.engine.evaluate(snapshot);
       const alertStarted = raised.some((alert) => alert.status === 'started');

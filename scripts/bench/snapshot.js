@@ -37,20 +37,38 @@ async function snapshotVsFloor(n, statsOn, reps = 9) {
   return { floorMs: timing.a, ms: timing.b, ratio: timing.ratio };
 }
 
-/** ms of a snapshot of `count` weights of `size` elements each, on the host engine. */
-async function manyWeightsMs(count, size) {
+/** A store and a snapshot function over `count` weights of `size` elements (two values alternating). */
+function storeOf(count, size) {
   const pairs = Array.from({ length: count }, (_, i) => weightPair(size, 100 + 2 * i));
   const store = new SnapshotStore(CONFIG, 'auto');
+  const names = pairs.map((_, i) => `w${i}`);
+  const [first, second] = [0, 1].map((k) => pairs.map((pair, i) => ({ name: names[i], value: pair[k] })));
   let flip = false;
   const snap = () => {
     flip = !flip;
-    return store.measure(pairs.map(([a, b], i) => ({ name: `w${i}`, value: flip ? b : a })));
+    return store.measure(flip ? second : first);
   };
-  await snap();
-  const ms = await medianMs(snap, { reps: 7 });
-  store.dispose();
-  tf.dispose(pairs.flat());
-  return ms;
+  const dispose = () => {
+    store.dispose();
+    tf.dispose(pairs.flat());
+  };
+  return { snap, dispose };
+}
+
+/**
+ * Per-weight overhead: a snapshot of 1,000 weights of 1k elements against one of a single 1M
+ * weight, timed alternately round by round: { oneOf1MMs, thousandOf1kMs, ratio } (ratio: median of
+ * the per-round ratios).
+ */
+async function perWeightOverhead() {
+  const one = storeOf(1, 1e6);
+  const many = storeOf(1000, 1000);
+  await one.snap();
+  await many.snap();
+  const timing = await pairedMs(one.snap, many.snap, { reps: 9 });
+  one.dispose();
+  many.dispose();
+  return { oneOf1MMs: timing.a, thousandOf1kMs: timing.b, ratio: timing.ratio };
 }
 
 /** Time and peak tensor bytes (tf.profile) of one call. */
@@ -111,9 +129,11 @@ async function memoryHeld(weights) {
     const store = new SnapshotStore(CONFIG, 'auto', { fromStart });
     for (let k = 0; k < 3; k += 1) await store.measure(weights.map((value, i) => ({ name: `w${i}`, value })));
     result[fromStart ? 'fromStart' : 'noFromStart'] = store.hostBytes;
+    // The whole WebAssembly memory: the copies, one scratch chunk and the counts, in 64 KiB pages.
+    result[fromStart ? 'fromStartMemory' : 'noFromStartMemory'] = store.hostMemoryBytes;
     store.dispose();
   }
   return result;
 }
 
-module.exports = { snapshotVsFloor, manyWeightsMs, peers, memoryHeld };
+module.exports = { snapshotVsFloor, perWeightOverhead, peers, memoryHeld };

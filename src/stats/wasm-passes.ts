@@ -136,7 +136,7 @@ export class WasmPasses {
     for (let start = 0; start < x.length; start += chunk) {
       const end = Math.min(start + chunk, x.length);
       const n = end - start;
-      heap.set(x.subarray(start, end), xs);
+      heap.set(n === x.length ? x : x.subarray(start, end), xs);
       const p = this.place(previous, 1, start, end) ?? xs;
       const q = this.place(initial, typeof previous === 'object' && previous !== null ? 2 : 1, start, end) ?? xs;
       const n4 = n & ~3;
