@@ -7,8 +7,9 @@
  * The memory is laid out for exactly the weights measured: when one appears or is dropped, a new
  * memory is made and the surviving copies moved into it (a WebAssembly memory can grow but never
  * shrink), so what is held follows the weights watched now: their float32 bytes twice (once
- * without `fromStart`), plus one scratch chunk of at most 64K elements and the histogram counts,
- * rounded up to 64 KiB pages.
+ * without `fromStart`), plus one scratch chunk (64 KiB, less for a model whose largest weight is
+ * smaller), the accumulator and histogram counts (under 1 KiB at 30 bins), rounded up to 64 KiB
+ * pages.
  */
 import type { WeightStats } from '../history-types';
 import { measureWithPasses } from './host-engine';

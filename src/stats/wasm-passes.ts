@@ -7,12 +7,12 @@
  *
  * A `WasmPasses` owns one WebAssembly memory, laid out as:
  * `[accumulator: 128 B][histogram counts: 4 lanes x bins int32][scratch chunks][copies]`.
- * A weight is copied into a scratch chunk 64K elements at a time (one `set()`); a reference
+ * A weight is copied into a scratch chunk 16K elements at a time (one `set()`); a reference
  * (previous or initial copy) is either already in the memory (the snapshot store keeps its copies
  * there, see ./host-copies.ts) or copied into its own scratch chunk the same way. The memory is
  * sized once by its owner and never grows, so the views below stay valid.
  */
-import { CHUNK, checkedChunk, checkedSpreadChunk, resetAccumulator, SLOTS, warmUp } from './host-loops';
+import { checkedChunk, checkedSpreadChunk, resetAccumulator, SLOTS, warmUp } from './host-loops';
 import { PASSES_WASM } from './wasm/passes-binary';
 
 interface PassesExports {
@@ -46,6 +46,13 @@ interface WebAssemblyApi {
 const wasm = (globalThis as unknown as { WebAssembly: WebAssemblyApi }).WebAssembly;
 
 const ACC_BYTES = 128;
+/**
+ * Elements per scratch chunk: 64 KiB, so that the scratch adds at most 64 KiB to the copies, stays
+ * in the L2 cache while pass 1 reads it and the previous copy is written from it, and one call per
+ * chunk costs nothing measurable (about 0.3 µs per 16K elements). Also keeps the int32 lane counters
+ * of pass 1 far from overflow.
+ */
+export const SCRATCH_CHUNK = 1 << 14;
 const PAGE = 65536;
 /** The most a WebAssembly memory can hold in Node 20 (V8's limit for 32-bit memories). */
 export const MAX_MEMORY_BYTES = 4 * 1024 * 1024 * 1024 - PAGE;
@@ -86,7 +93,7 @@ export class WasmPasses {
   constructor(layout: PassesLayout) {
     compiled ??= new wasm.Module(Buffer.from(PASSES_WASM, 'base64'));
     this.bins = layout.bins;
-    this.chunk = Math.max(4, Math.min(CHUNK, align4(layout.largest)));
+    this.chunk = Math.max(4, Math.min(SCRATCH_CHUNK, align4(layout.largest)));
     this.scratchChunks = layout.scratchChunks;
     const countsBytes = align4(4 * layout.bins) * 4;
     this.scratch = (ACC_BYTES + countsBytes) / 4;
@@ -111,7 +118,7 @@ export class WasmPasses {
 
   /** Whether a weight of `n` elements with `references` host-array references fits this layout. */
   fits(bins: number, n: number, references: number): boolean {
-    return bins === this.bins && (n <= this.chunk || this.chunk === CHUNK) && 1 + references <= this.scratchChunks;
+    return bins === this.bins && (n <= this.chunk || this.chunk === SCRATCH_CHUNK) && 1 + references <= this.scratchChunks;
   }
 
   /** The reference's chunk [start, end) in the memory (copied into scratch chunk `slot` if a host array). */

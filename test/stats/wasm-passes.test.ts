@@ -1,7 +1,7 @@
 /**
  * The SIMD passes (src/stats/wasm-passes.ts, src/stats/wasm/passes.wat) where their structure
  * could go wrong and the engine cases of engines.test.ts would not notice: lengths around the
- * 4-lane vectors and the 64K-element chunks (the JavaScript loops take the last 1-3 elements of a
+ * 4-lane vectors and the 16K-element scratch chunks (the JavaScript loops take the last 1-3 elements of a
  * chunk), a NaN or an infinity in one chunk only (that chunk falls back, the others stay fast),
  * the float32 zero tolerance, the committed bytes against their source, and the memory the
  * snapshot store's copies hold as weights come and go.
@@ -9,7 +9,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { computeStatsOnHost } from '../../src/stats/host-engine';
 import { SnapshotStore } from '../../src/stats/snapshot-store';
-import { float32AtMost } from '../../src/stats/wasm-passes';
+import { float32AtMost, SCRATCH_CHUNK } from '../../src/stats/wasm-passes';
 import { PASSES_WASM } from '../../src/stats/wasm/passes-binary';
 import { compareStats, randomNormal, randomUniform, referenceStats } from '../helpers/reference';
 import { check, onBackend } from '../helpers/stat-cases';
@@ -17,7 +17,7 @@ import { check, onBackend } from '../helpers/stat-cases';
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const { assemble } = require('../../scripts/build-wasm.js') as { assemble: () => Promise<Buffer> };
 
-const CHUNK = 65536;
+const CHUNK = SCRATCH_CHUNK;
 
 describe('the SIMD passes', () => {
   onBackend('cpu');
@@ -95,8 +95,9 @@ describe('the snapshot store\'s copies in WebAssembly memory', () => {
     await measure(store, { a: a[1], b }); // b appears: the memory is laid out again
     expect(store.hostBytes).toBe(2 * (5000 + 300_000) * 4);
     const both = store.hostMemoryBytes;
-    // At most one scratch chunk (64K elements), the counts and the 64 KiB page rounding on top.
-    expect(both).toBeLessThanOrEqual(store.hostBytes + CHUNK * 4 + 2 * 65536);
+    // On top: one scratch chunk (64 KiB), the accumulator and counts (<1 KiB), and the rounding
+    // up to 64 KiB pages.
+    expect(both).toBeLessThan(store.hostBytes + CHUNK * 4 + 1024 + 65536);
     const third = await measure(store, { a: a[2] }); // b goes
     const ref = referenceStats({
       value: a[2], previous: a[1], previousL2: referenceStats({ value: a[1] }, config).stats.l2Norm,

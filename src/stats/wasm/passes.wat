@@ -34,7 +34,7 @@
   ;; Pass 1 over n finite elements of x against p (previous) and q (initial): adds to the
   ;; accumulator and returns 1, or returns 0 committing nothing when an element of x, p or q is
   ;; not finite (a NaN or infinity makes its float64 sum non-finite; finite float32 values cannot
-  ;; overflow a float64 sum of 2^16 of them). n is at most 65536 (the lane counters are int32).
+  ;; overflow a float64 sum of 2^16 of them). n is at most 65536.
   ;; Min and max use pmin/pmax, `v < min ? v : min`, the comparison host-loops.ts makes.
   (func (export "first") (param $x i32) (param $p i32) (param $q i32) (param $n i32) (param $tol f32)
     (result i32)
