@@ -157,9 +157,11 @@ export class ParamMonitor extends tf.Callback {
       const raised = this.engine.evaluate(snapshot);
       const alertStarted = raised.some((alert) => alert.status === 'started');
       if (alertStarted) this.history.pin(snapshot);
-      this.sink.log('info', snapshotLine(snapshot, raised), {
-        event: 'snapshot', epoch, batch, weights: weights.length, computeMs: snapshot.computeMs,
-      });
+      if (this.sink.enabled('info')) { // the line is built only for a logger that takes it
+        this.sink.log('info', snapshotLine(snapshot, raised), {
+          event: 'snapshot', epoch, batch, weights: weights.length, computeMs: snapshot.computeMs,
+        });
+      }
       if (this.sink.enabled('debug')) {
         for (const name of Object.keys(stats)) {
           this.sink.log('debug', weightLine(snapshot, name), { event: 'weight', epoch, batch, weight: name, ...stats[name] });

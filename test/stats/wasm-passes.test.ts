@@ -9,7 +9,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { computeStatsOnHost } from '../../src/stats/host-engine';
 import { SnapshotStore } from '../../src/stats/snapshot-store';
-import { float32AtMost, SCRATCH_CHUNK } from '../../src/stats/wasm-passes';
+import { float32AtMost, SCRATCH_CHUNK, WasmPasses } from '../../src/stats/wasm-passes';
 import { PASSES_WASM } from '../../src/stats/wasm/passes-binary';
 import { compareStats, randomNormal, randomUniform, referenceStats } from '../helpers/reference';
 import { check, onBackend } from '../helpers/stat-cases';
@@ -60,6 +60,11 @@ describe('the SIMD passes', () => {
         name: `${where}[${i}] = ${v}`, shape: [n], value, previous, previousL2: 'measured', initial, initialL2: 'measured',
       }], { bins: 20, zeroTolerance: 0 });
     });
+  });
+
+  it('refuse copies beyond a WebAssembly memory (4 GiB), naming the options that shrink them', () => {
+    expect(() => new WasmPasses({ bins: 30, largest: 1000, scratchChunks: 1, copyElements: 2 ** 30 }))
+      .toThrow(/copies need 4294971904 bytes, more than a WebAssembly memory holds .*`fromStart: false`.*`statsOn: 'device'`/);
   });
 
   it('compare |x| with the largest float32 at most the zero tolerance', () => {
