@@ -88,9 +88,10 @@ export class SnapshotStore {
   private measureOnHost(weights: NamedWeight[]): Record<string, WeightStats> {
     this.host.prepare(weights.map(({ name, value }) => ({ name, shape: value.shape })));
     for (const [name, kept] of [...this.device]) { // the engine changed: convert the copies
+      // A view of the wasm heap detaches if reading the next tensor grows the heap: copy the first.
+      const previous = float32Values(kept.previous).slice();
       this.host.adopt(name, {
-        previous: float32Values(kept.previous), initial: kept.initial && float32Values(kept.initial),
-        previousL2: kept.previousL2, initialL2: kept.initialL2,
+        previous, initial: kept.initial && float32Values(kept.initial), previousL2: kept.previousL2, initialL2: kept.initialL2,
       });
       this.dropDevice(name);
     }
