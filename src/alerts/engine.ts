@@ -138,7 +138,7 @@ export class AlertEngine {
   ): Alert[] {
     let state = this.states.get(name);
     if (state === undefined) {
-      state = createWeightState(stats);
+      state = createWeightState(stats, this.options);
       this.states.set(name, state);
     }
     noteStillness(state, stats, progressed, this.options);

@@ -1,7 +1,5 @@
 import { formatNumber, formatOption } from '../format-number';
-import { median } from '../median';
 import type { Verdict, WeightRule } from '../rule';
-import { robustSpread } from '../spread';
 import { isTrained } from '../weight-roles';
 import { inDriftWarmup, type WeightState } from '../weight-state';
 import type { ResolvedAlertOptions } from '../option-types';
@@ -51,16 +49,16 @@ export const driftRule: WeightRule = {
 
 /** The spike check; null when it cannot tell (too little history, no step, a still weight). */
 function spikeVerdict(step: number | null, relative: number, state: WeightState, options: ResolvedAlertOptions): Verdict | null {
-  const history = state.stepHistory;
-  if (step === null || history.length < options.driftSpikeMinHistory) return null;
-  const typical = median(history);
+  const steps = state.steps;
+  if (step === null || steps.length < options.driftSpikeMinHistory) return null;
+  const typical = steps.median();
   if (typical <= 0) return null;
-  const spread = robustSpread(history);
+  const spread = steps.robustSpread();
   const spikeLimit = Math.max(options.driftSpikeFactor * typical, typical + options.driftSpikeSpread * spread);
   const measured = `step ${formatNumber(step, spikeLimit)} (relative drift ${formatNumber(relative, options.driftFloor)})`;
   const rule = `the larger of driftSpikeFactor ${formatOption(options.driftSpikeFactor)} x median ${formatNumber(typical)} `
     + `and median + driftSpikeSpread ${formatOption(options.driftSpikeSpread)} x spread ${formatNumber(spread)} `
-    + `of its last ${history.length} steps = ${formatNumber(spikeLimit)}`;
+    + `of its last ${steps.length} steps = ${formatNumber(spikeLimit)}`;
   if (step <= spikeLimit) return { holds: false, value: step, threshold: spikeLimit, text: `${measured} is within ${rule}` };
   if (relative < options.driftFloor) {
     return {
