@@ -37,7 +37,7 @@ export interface AlertFields {
   threshold: number | null;
   /** What the message is about: the weight name, or the model for model-wide alerts. */
   subject: string;
-  /** The finding, see `Verdict.text`. */
+  /** The finding, see `WeightRule.explain`. */
   text: string;
 }
 

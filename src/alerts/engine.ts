@@ -1,8 +1,8 @@
 import type { Alert, AlertKind, ModelRecord, Snapshot, WeightRecord, WeightStats } from '../history-types';
 import { buildAlert, type TrainingPosition } from './alert-message';
-import { ConditionTracker } from './condition-tracker';
+import { ConditionTracker, type ConditionStep } from './condition-tracker';
 import type { ResolvedAlertOptions } from './option-types';
-import type { Verdict, WeightContext, WeightRule } from './rule';
+import type { Finding, WeightContext, WeightRule } from './rule';
 import { changedWhileFrozenRule } from './rules/changed-while-frozen';
 import { deadRule } from './rules/dead';
 import { driftRule } from './rules/drift';
@@ -27,6 +27,15 @@ const WEIGHT_RULES: readonly WeightRule[] = [
   vanishingRule,
 ];
 
+/** What the engine keeps about one watched weight from its first snapshot on. */
+interface TrackedWeight {
+  readonly state: WeightState;
+  /** The condition key (`kind|name`) of each rule, in the order of the engine's rules. */
+  readonly keys: readonly string[];
+  /** The rules' view of the weight, updated in place at every snapshot. */
+  readonly context: { -readonly [K in keyof WeightContext]: WeightContext[K] };
+}
+
 /**
  * The stateful alert tracker: feed it the census and every snapshot in order, and it returns the
  * alerts each one raises. An ongoing condition is reported when it starts, reminded every
@@ -48,7 +57,9 @@ export class AlertEngine {
   private readonly rules: readonly WeightRule[];
   private readonly conditions: ConditionTracker;
   private readonly records = new Map<string, WeightRecord>();
-  private readonly states = new Map<string, WeightState>();
+  private readonly weights = new Map<string, TrackedWeight>();
+  /** `watches(name)` by name: the options never change. */
+  private readonly watching = new Map<string, boolean>();
   /** Keys of `once` conditions already reported. */
   private readonly reportedOnce = new Set<string>();
   private previous: TrainingPosition | null = null;
@@ -111,9 +122,9 @@ export class AlertEngine {
       || this.previous.epoch !== at.epoch || this.previous.batch !== at.batch;
     const trainingStarted = at.epoch > 0 || (at.batch ?? 0) > 0;
     const alerts: Alert[] = [];
-    for (const [name, stats] of Object.entries(snapshot.stats)) {
-      if (!this.watches(name)) continue;
-      alerts.push(...this.evaluateWeight(name, stats, at, progressed, trainingStarted));
+    const { stats } = snapshot;
+    for (const name of Object.keys(stats)) {
+      if (this.watches(name)) this.evaluateWeight(name, stats[name], at, progressed, trainingStarted, alerts);
     }
     this.previous = at;
     return alerts;
@@ -130,53 +141,68 @@ export class AlertEngine {
 
   /** Whether a weight is watched (`include` / `exclude`). */
   watches(name: string): boolean {
-    return isWatched(name, this.options.include, this.options.exclude);
+    let watched = this.watching.get(name);
+    if (watched === undefined) {
+      watched = isWatched(name, this.options.include, this.options.exclude);
+      this.watching.set(name, watched);
+    }
+    return watched;
   }
 
+  /** Runs the rules on one weight, adding the alerts they raise to `alerts`. */
   private evaluateWeight(
-    name: string, stats: WeightStats, at: TrainingPosition, progressed: boolean, trainingStarted: boolean,
-  ): Alert[] {
-    let state = this.states.get(name);
-    if (state === undefined) {
-      state = createWeightState(stats);
-      this.states.set(name, state);
-    }
+    name: string, stats: WeightStats, at: TrainingPosition, progressed: boolean, trainingStarted: boolean, alerts: Alert[],
+  ): void {
+    const weight = this.weights.get(name) ?? this.track(name, stats);
+    const { state, keys, context } = weight;
     noteStillness(state, stats, progressed, this.options);
-    const record = this.records.get(name);
-    const context: WeightContext = {
-      name, record, stats, state, options: this.options, progressed, trainingStarted,
-    };
-    const alerts: Alert[] = [];
-    for (const rule of this.rules) {
-      const alert = this.applyRule(rule, context, at);
+    context.record = this.records.get(name);
+    context.stats = stats;
+    context.progressed = progressed;
+    context.trainingStarted = trainingStarted;
+    for (let i = 0; i < this.rules.length; i += 1) {
+      const alert = this.applyRule(this.rules[i], keys[i], context, at);
       if (alert !== null) alerts.push(alert);
     }
     rememberSnapshot(state, stats, progressed, this.options);
-    return alerts;
   }
 
-  private applyRule(rule: WeightRule, context: WeightContext, at: TrainingPosition): Alert | null {
-    const key = `${rule.kind}|${context.name}`;
+  /** A weight seen for the first time, in the snapshot with these stats. */
+  private track(name: string, stats: WeightStats): TrackedWeight {
+    const state = createWeightState(stats, this.options);
+    const weight: TrackedWeight = {
+      state,
+      keys: this.rules.map((rule) => `${rule.kind}|${name}`),
+      context: {
+        name, record: undefined, stats, state, options: this.options, progressed: false, trainingStarted: false,
+      },
+    };
+    this.weights.set(name, weight);
+    return weight;
+  }
+
+  /** One rule on one weight; the verdict is explained only when it is reported. */
+  private applyRule(rule: WeightRule, key: string, context: WeightContext, at: TrainingPosition): Alert | null {
     if (!rule.appliesTo(context.record)) {
       // The census changed under an active condition (e.g. a layer was unfrozen): end it.
       if (!this.conditions.isActive(key)) return null;
       const text = `${rule.kind} no longer applies: the weight is now ${describeRole(context.record)}`;
-      const verdict: Verdict = { holds: false, value: null, threshold: null, text };
-      return this.toAlert(rule, context, verdict, this.conditions.step(key, false), at);
+      return this.toAlert(rule, context, { value: null, threshold: null, text }, this.conditions.step(key, false), at);
     }
     const verdict = rule.check(context);
     if (verdict === null) return null;
     if (rule.once) {
       if (!verdict.holds || this.reportedOnce.has(key)) return null;
       this.reportedOnce.add(key);
-      return this.toAlert(rule, context, verdict, { status: 'started', count: 1 }, at);
+      return this.toAlert(rule, context, rule.explain(verdict, context), { status: 'started', count: 1 }, at);
     }
-    return this.toAlert(rule, context, verdict, this.conditions.step(key, verdict.holds), at);
+    const step = this.conditions.step(key, verdict.holds);
+    if (step === null) return null;
+    return this.toAlert(rule, context, rule.explain(verdict, context), step, at);
   }
 
   private toAlert(
-    rule: WeightRule, context: WeightContext, verdict: Verdict,
-    step: ReturnType<ConditionTracker['step']>, at: TrainingPosition,
+    rule: WeightRule, context: WeightContext, finding: Finding, step: ConditionStep | null, at: TrainingPosition,
   ): Alert | null {
     if (step === null) return null;
     return buildAlert({
@@ -184,10 +210,10 @@ export class AlertEngine {
       severity: this.options.severity[rule.kind],
       weight: context.name,
       layer: context.record?.layer ?? null,
-      value: verdict.value,
-      threshold: verdict.threshold,
+      value: finding.value,
+      threshold: finding.threshold,
       subject: context.name,
-      text: verdict.text,
+      text: finding.text,
     }, step, at);
   }
 }

@@ -1,7 +1,7 @@
 /**
  * Median of a non-empty list of numbers (mean of the two middle values for an even length).
- * Sorts a copy: the lists it gets are bounded by `driftSpikeWindow`, so a selection algorithm
- * would not pay for itself.
+ * Sorts a copy. The drift rule does not sort at every snapshot: it keeps its steps sorted
+ * (`StepWindow`), and comes here only while a step is not finite.
  *
  * @example
  * median([3, 1, 2]);     // 2

@@ -1,5 +1,6 @@
 import type { DriftStats, WeightStats } from '../history-types';
 import type { ResolvedAlertOptions } from './option-types';
+import { StepWindow } from './step-window';
 
 /**
  * What the engine remembers about one weight between snapshots: plain numbers, bounded in size.
@@ -14,10 +15,10 @@ export interface WeightState {
   /** Largest finite l2Norm of all earlier snapshots of the weight; null before the second one. */
   largestL2: number | null;
   /**
-   * Earlier steps (`drift.l2`, the l2 norm of the change since the snapshot before), oldest
-   * first, at most `driftSpikeWindow` of them, outside the `driftWarmup`.
+   * Earlier steps (`drift.l2`, the l2 norm of the change since the snapshot before), the last
+   * `driftSpikeWindow` of them, outside the `driftWarmup`.
    */
-  readonly stepHistory: number[];
+  readonly steps: StepWindow;
   /** Snapshots in a row, up to the current one, in which the weight did not change. */
   unchangedStreak: number;
   /** Comparisons with a non-zero previous l2Norm on progressed snapshots (see `driftWarmup`). */
@@ -25,12 +26,12 @@ export interface WeightState {
 }
 
 /** State of a weight seen for the first time, in the snapshot with these stats. */
-export function createWeightState(stats: WeightStats): WeightState {
+export function createWeightState(stats: WeightStats, options: ResolvedAlertOptions): WeightState {
   return {
     initialL2: stats.l2Norm,
     previousL2: null,
     largestL2: null,
-    stepHistory: [],
+    steps: new StepWindow(options.driftSpikeWindow),
     unchangedStreak: 0,
     comparisonsFromNonZero: 0,
   };
@@ -74,10 +75,7 @@ export function rememberSnapshot(
 ): void {
   if (progressed) {
     const step = stats.drift?.l2 ?? null;
-    if (step !== null && !inDriftWarmup(state, options)) {
-      state.stepHistory.push(step);
-      if (state.stepHistory.length > options.driftSpikeWindow) state.stepHistory.shift();
-    }
+    if (step !== null && !inDriftWarmup(state, options)) state.steps.push(step);
     if (state.previousL2 !== null && state.previousL2 > 0) state.comparisonsFromNonZero += 1;
   }
   state.previousL2 = stats.l2Norm;

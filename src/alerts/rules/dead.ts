@@ -1,5 +1,5 @@
 import { formatNumber, formatOption, formatPercent } from '../format-number';
-import type { WeightRule } from '../rule';
+import { measured, type MeasuredVerdict, type WeightRule } from '../rule';
 import { isTrained } from '../weight-roles';
 
 /**
@@ -11,24 +11,22 @@ import { isTrained } from '../weight-roles';
  * @example
  * // "dense_Dense1/bias: zeroFraction 1 is at or above deadThreshold 1: all 128 finite elements are zero (epoch 2)"
  */
-export const deadRule: WeightRule = {
+export const deadRule: WeightRule<MeasuredVerdict> = {
   kind: 'dead',
   appliesTo: isTrained,
   check({ record, stats, options, trainingStarted }) {
     const value = stats.zeroFraction;
     if (!trainingStarted || value === null || record?.optimized === false) return null;
     const threshold = options.deadThreshold;
-    const compared = `zeroFraction ${formatNumber(value, threshold)}`;
+    return { holds: !(value < threshold), value, threshold };
+  },
+  explain(verdict, { stats, options }) {
+    const zeroFraction = verdict.value as number; // `check` gave a verdict: the zeroFraction
+    const threshold = options.deadThreshold;
+    const compared = `zeroFraction ${formatNumber(zeroFraction, threshold)}`;
     const limit = `deadThreshold ${formatOption(threshold)}`;
-    if (value < threshold) {
-      return { holds: false, value, threshold, text: `${compared} is below ${limit} again` };
-    }
-    const share = value === 1 ? 'all' : `${formatPercent(value)} of its`;
-    return {
-      holds: true,
-      value,
-      threshold,
-      text: `${compared} is at or above ${limit}: ${share} ${stats.count} finite elements are zero`,
-    };
+    if (!verdict.holds) return measured(verdict, `${compared} is below ${limit} again`);
+    const share = zeroFraction === 1 ? 'all' : `${formatPercent(zeroFraction)} of its`;
+    return measured(verdict, `${compared} is at or above ${limit}: ${share} ${stats.count} finite elements are zero`);
   },
 };

@@ -1,10 +1,22 @@
 import { formatNumber, formatOption } from '../format-number';
-import { median } from '../median';
-import type { Verdict, WeightRule } from '../rule';
-import { robustSpread } from '../spread';
+import type { Finding, Verdict, WeightRule } from '../rule';
 import { isTrained } from '../weight-roles';
 import { inDriftWarmup, type WeightState } from '../weight-state';
 import type { ResolvedAlertOptions } from '../option-types';
+
+/**
+ * Which finding a drift verdict is: relative drift above or within `driftThreshold`, or a step
+ * within the spike limit, above it but below `driftFloor`, or a spike.
+ */
+type DriftFinding = 'above' | 'within' | 'spike-within' | 'spike-below-floor' | 'spike';
+
+/** What `explain` needs: the relative drift and, for a judged step, the step and the median of the earlier ones. */
+interface DriftVerdict extends Verdict {
+  finding: DriftFinding;
+  relative: number;
+  step: number;
+  typical: number;
+}
 
 /**
  * `drift`: a trained weight moved a lot since its previous snapshot, in one of two ways.
@@ -29,44 +41,69 @@ import type { ResolvedAlertOptions } from '../option-types';
  * //  driftSpikeFactor 5 x median 0.052 and median + driftSpikeSpread 20 x spread 0.0061 of its
  * //  last 7 steps = 0.26 (epoch 9)"
  */
-export const driftRule: WeightRule = {
+export const driftRule: WeightRule<DriftVerdict> = {
   kind: 'drift',
   appliesTo: isTrained,
-  check({ stats, state, options, progressed }): Verdict | null {
-    const value = stats.drift?.relative ?? null;
-    if (!progressed || value === null || inDriftWarmup(state, options)) return null;
-    const threshold = options.driftThreshold;
-    const limit = `driftThreshold ${formatOption(threshold)}`;
-    const startedAtZero = state.initialL2 === null || state.initialL2 === 0;
-    const relative = `relative drift ${formatNumber(value, threshold)}`;
-    if (!startedAtZero && value > threshold) {
-      return { holds: true, value, threshold, text: `${relative} is above ${limit}` };
+  check({ stats, state, options, progressed }): DriftVerdict | null {
+    const relative = stats.drift?.relative ?? null;
+    if (!progressed || relative === null || inDriftWarmup(state, options)) return null;
+    if (!startedAtZero(state) && relative > options.driftThreshold) {
+      return { holds: true, finding: 'above', relative, step: 0, typical: 0 };
     }
-    const within = startedAtZero
-      ? `${relative} (${limit} does not apply: the weight started at zero)`
-      : `${relative} is within ${limit}`;
-    return spikeVerdict(stats.drift?.l2 ?? null, value, state, options) ?? { holds: false, value, threshold, text: within };
+    return spikeVerdict(stats.drift?.l2 ?? null, relative, state, options)
+      ?? { holds: false, finding: 'within', relative, step: 0, typical: 0 };
+  },
+  explain(verdict, { state, options }): Finding {
+    const { finding } = verdict;
+    if (finding !== 'above' && finding !== 'within') return explainStep(verdict, state, options);
+    const threshold = options.driftThreshold;
+    const relative = `relative drift ${formatNumber(verdict.relative, threshold)}`;
+    const limit = `driftThreshold ${formatOption(threshold)}`;
+    const text = finding === 'above' ? `${relative} is above ${limit}`
+      : startedAtZero(state) ? `${relative} (${limit} does not apply: the weight started at zero)`
+        : `${relative} is within ${limit}`;
+    return { value: verdict.relative, threshold, text };
   },
 };
 
+/** Weights that started at zero are judged by spikes only. */
+function startedAtZero(state: WeightState): boolean {
+  return state.initialL2 === null || state.initialL2 === 0;
+}
+
+/** The larger of `driftSpikeFactor` x the median and the median plus `driftSpikeSpread` x the spread. */
+function spikeLimit(typical: number, spread: number, options: ResolvedAlertOptions): number {
+  return Math.max(options.driftSpikeFactor * typical, typical + options.driftSpikeSpread * spread);
+}
+
 /** The spike check; null when it cannot tell (too little history, no step, a still weight). */
-function spikeVerdict(step: number | null, relative: number, state: WeightState, options: ResolvedAlertOptions): Verdict | null {
-  const history = state.stepHistory;
-  if (step === null || history.length < options.driftSpikeMinHistory) return null;
-  const typical = median(history);
+function spikeVerdict(step: number | null, relative: number, state: WeightState, options: ResolvedAlertOptions): DriftVerdict | null {
+  const steps = state.steps;
+  if (step === null || steps.length < options.driftSpikeMinHistory) return null;
+  const typical = steps.median();
   if (typical <= 0) return null;
-  const spread = robustSpread(history);
-  const spikeLimit = Math.max(options.driftSpikeFactor * typical, typical + options.driftSpikeSpread * spread);
-  const measured = `step ${formatNumber(step, spikeLimit)} (relative drift ${formatNumber(relative, options.driftFloor)})`;
+  // A step within driftSpikeFactor x the median is within the spike limit whatever the spread, so the
+  // spread (the costlier half) is left to `explain` then. Only when every step is finite and
+  // driftSpikeSpread > 0 is `median + driftSpikeSpread x spread` sure to be a number (not NaN, which
+  // would make the limit NaN and every step outside it).
+  const withinFactor = step <= options.driftSpikeFactor * typical && steps.allFinite && options.driftSpikeSpread > 0;
+  const finding = withinFactor || step <= spikeLimit(typical, steps.robustSpread(), options) ? 'spike-within'
+    : relative < options.driftFloor ? 'spike-below-floor' : 'spike';
+  return { holds: finding === 'spike', finding, relative, step, typical };
+}
+
+/** A judged step, reported: the step against the spike limit, and how the limit was set. */
+function explainStep(verdict: DriftVerdict, state: WeightState, options: ResolvedAlertOptions): Finding {
+  const { step, typical } = verdict;
+  const spread = state.steps.robustSpread();
+  const limit = spikeLimit(typical, spread, options);
+  const measured = `step ${formatNumber(step, limit)} (relative drift ${formatNumber(verdict.relative, options.driftFloor)})`;
   const rule = `the larger of driftSpikeFactor ${formatOption(options.driftSpikeFactor)} x median ${formatNumber(typical)} `
     + `and median + driftSpikeSpread ${formatOption(options.driftSpikeSpread)} x spread ${formatNumber(spread)} `
-    + `of its last ${history.length} steps = ${formatNumber(spikeLimit)}`;
-  if (step <= spikeLimit) return { holds: false, value: step, threshold: spikeLimit, text: `${measured} is within ${rule}` };
-  if (relative < options.driftFloor) {
-    return {
-      holds: false, value: step, threshold: spikeLimit,
-      text: `${measured} is above ${rule}, but below driftFloor ${formatOption(options.driftFloor)}: too small a move to matter`,
-    };
-  }
-  return { holds: true, value: step, threshold: spikeLimit, text: `${measured} is a spike: above ${rule}` };
+    + `of its last ${state.steps.length} steps = ${formatNumber(limit)}`;
+  const text = verdict.finding === 'spike-within' ? `${measured} is within ${rule}`
+    : verdict.finding === 'spike-below-floor'
+      ? `${measured} is above ${rule}, but below driftFloor ${formatOption(options.driftFloor)}: too small a move to matter`
+      : `${measured} is a spike: above ${rule}`;
+  return { value: step, threshold: limit, text };
 }

@@ -1,4 +1,5 @@
-import type { WeightRule } from '../rule';
+import type { WeightRecord } from '../../history-types';
+import { measured, type MeasuredVerdict, type WeightRule } from '../rule';
 import { frozenReason, isDeclaredFrozen } from '../weight-roles';
 import { isUnchanged } from '../weight-state';
 
@@ -11,20 +12,18 @@ import { isUnchanged } from '../weight-state';
  * @example
  * // "d1/kernel: is not trainable (its layer `d1` has trainable: false) and has not changed, as expected (epoch 1)"
  */
-export const frozenByDesignRule: WeightRule = {
+export const frozenByDesignRule: WeightRule<MeasuredVerdict> = {
   kind: 'frozen-by-design',
   once: true,
   appliesTo: isDeclaredFrozen,
   check({ record, stats, progressed }) {
     const unchanged = isUnchanged(stats.drift, 0);
     if (!progressed || unchanged === null || record === undefined) return null;
-    return {
-      holds: unchanged,
-      value: stats.drift?.changedFraction ?? null,
-      threshold: 0,
-      text: unchanged
-        ? `is not trainable (${frozenReason(record)}) and has not changed, as expected`
-        : 'is not trainable but changed',
-    };
+    return { holds: unchanged, value: stats.drift?.changedFraction ?? null, threshold: 0 };
+  },
+  explain(verdict, { record }) {
+    return measured(verdict, verdict.holds
+      ? `is not trainable (${frozenReason(record as WeightRecord)}) and has not changed, as expected`
+      : 'is not trainable but changed');
   },
 };

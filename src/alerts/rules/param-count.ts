@@ -1,5 +1,11 @@
 import type { ModelRecord } from '../../history-types';
-import type { Verdict } from '../rule';
+import type { Finding } from '../rule';
+
+/** A census verdict, reported at once (a census is taken once per `fit`, not at every snapshot). */
+export interface CensusVerdict extends Finding {
+  /** Whether the total differs. */
+  holds: boolean;
+}
 
 /**
  * `param-count`: the census total differs from `expectedParams`. Returns null when no count is
@@ -10,7 +16,7 @@ import type { Verdict } from '../rule';
  * // { holds: true, value: 101770, threshold: 101771,
  * //   text: 'totalParams 101770 differs from expectedParams 101771 (1 fewer)' }
  */
-export function checkParamCount(model: ModelRecord, expectedParams: number | null): Verdict | null {
+export function checkParamCount(model: ModelRecord, expectedParams: number | null): CensusVerdict | null {
   if (expectedParams === null) return null;
   const total = model.totalParams;
   const difference = total - expectedParams;

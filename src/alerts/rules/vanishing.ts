@@ -1,5 +1,5 @@
 import { formatNumber, formatOption } from '../format-number';
-import type { WeightRule } from '../rule';
+import { measured, type MeasuredVerdict, type WeightRule } from '../rule';
 import { isTrained } from '../weight-roles';
 
 /**
@@ -10,7 +10,7 @@ import { isTrained } from '../weight-roles';
  * @example
  * // "dense_Dense1/kernel: l2Norm 0.5 is 0.05 of its initial 10, below vanishThreshold 0.1 (epoch 9)"
  */
-export const vanishingRule: WeightRule = {
+export const vanishingRule: WeightRule<MeasuredVerdict> = {
   kind: 'vanishing',
   appliesTo: isTrained,
   check({ stats, state, options }) {
@@ -19,10 +19,14 @@ export const vanishingRule: WeightRule = {
     if (initial === null || initial <= 0 || current === null) return null;
     const value = current / initial;
     const threshold = options.vanishThreshold;
-    const text = `l2Norm ${formatNumber(current)} is ${formatNumber(value, threshold)} of its initial ${formatNumber(initial)}`;
+    return { holds: value < threshold, value, threshold };
+  },
+  explain(verdict, { stats, state, options }) {
+    const threshold = options.vanishThreshold;
+    // `check` gave a verdict: both norms are known and `value` is their ratio.
+    const text = `l2Norm ${formatNumber(stats.l2Norm as number)} is ${formatNumber(verdict.value as number, threshold)} `
+      + `of its initial ${formatNumber(state.initialL2 as number)}`;
     const limit = `vanishThreshold ${formatOption(threshold)}`;
-    return value < threshold
-      ? { holds: true, value, threshold, text: `${text}, below ${limit}` }
-      : { holds: false, value, threshold, text: `${text}, back at or above ${limit}` };
+    return measured(verdict, verdict.holds ? `${text}, below ${limit}` : `${text}, back at or above ${limit}`);
   },
 };
