@@ -40,10 +40,13 @@ function geometricMeanCI(ratios) {
 
 /**
  * Whether the overhead is shown under `target` (0.05 for 5%): `met` when the whole interval is
- * below 1 + target, `missed` when the whole interval is above it, else `unresolved`.
+ * below 1 + target, `missed` when the whole interval is above it, else `unresolved`; `noise` when
+ * the whole interval is below 1, which the monitor cannot cause (it only adds work to a fit): one
+ * interval in 40 falls wholly below the true ratio by chance, and such a one shows nothing.
  */
 function verdict({ ci }, target) {
   if (ci[0] === null) return 'unresolved';
+  if (ci[1] < 1) return 'noise';
   if (ci[1] < 1 + target) return 'met';
   if (ci[0] > 1 + target) return 'missed';
   return 'unresolved';
