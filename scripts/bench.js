@@ -1,5 +1,7 @@
 // Benchmarks, run as `npm run bench` (builds first; `-- --quick` for a short run, `-- --out FILE`
-// for the JSON's path, default bench-results.json). Prints markdown tables of numbers measured in
+// for the JSON's path, default bench-results.json; `-- --training-only` for part 5 alone,
+// `-- --training-seconds N` for its time per backend, default 210 on wasm and 300 on cpu: its
+// precision grows with the square root of the time). Prints markdown tables of numbers measured in
 // this one run, on this machine, for the README, and writes them all as JSON. Never a test.
 //
 // 1. The floor (one fused JS pass: sum, sum of squares, min, max, zeros) and a full snapshot of
@@ -9,7 +11,9 @@
 //    TensorBoard one-hot histogram (time and peak tensor bytes).
 // 3. Per-weight overhead: 1,000 weights of 1k elements against one of 1M.
 // 4. Memory held by the snapshot store on the demo model, with and without fromStart.
-// 5. Training overhead on the demo model: fit with and without the monitor, runs alternated.
+// 5. Training overhead on the demo model: the ratio of fit times with and without the monitor
+//    (one-epoch fits alternated in rounds, CPU and wall time, 95% intervals, an A/A test for the
+//    resolution; see bench/training.js), and the snapshots' own time as a share of a plain fit.
 'use strict';
 const fs = require('fs');
 const os = require('os');
@@ -21,6 +25,14 @@ const { trainingOverhead, demoModel } = require('./bench/training');
 const quick = process.argv.includes('--quick');
 const outIndex = process.argv.indexOf('--out');
 const outFile = outIndex > 0 ? process.argv[outIndex + 1] : 'bench-results.json';
+const trainingOnly = process.argv.includes('--training-only');
+const secondsIndex = process.argv.indexOf('--training-seconds');
+const trainingSeconds = secondsIndex > 0 ? Number(process.argv[secondsIndex + 1]) : null;
+if (trainingSeconds !== null && !(trainingSeconds >= 0)) {
+  throw new RangeError(`The \`--training-seconds\` option must be a number >= 0, but got ${process.argv[secondsIndex + 1]}.`);
+}
+/** Seconds of timed rounds per backend in part 5 (fits on cpu take 5x longer than on wasm). */
+const TRAINING_SECONDS = { wasm: 210, cpu: 300 };
 const BACKENDS = ['wasm', 'cpu'];
 const SIZES = quick ? [1e5, 1e6] : [1e5, 1e6, 1e7, 5e7];
 /** The device engine takes ~2 µs per element on cpu: measured up to 1M. */
@@ -44,62 +56,80 @@ const table = (header, rows) => {
   };
   console.log(`tfjs ${results.tfjs}, node ${results.node}, ${results.cores} x ${results.cpu}, load average ${results.loadAverage.map((x) => x.toFixed(1)).join(' ')}${quick ? ', --quick' : ''}\n`);
 
-  for (const backend of BACKENDS) {
-    await tf.setBackend(backend);
-    for (const n of SIZES) {
-      let host;
-      try {
-        host = await snapshotVsFloor(n, 'host');
-      } catch (error) {
-        console.log(`${backend}, ${params(n)}: ${error.message}`);
-        continue;
+  if (!trainingOnly) {
+    for (const backend of BACKENDS) {
+      await tf.setBackend(backend);
+      for (const n of SIZES) {
+        let host;
+        try {
+          host = await snapshotVsFloor(n, 'host');
+        } catch (error) {
+          console.log(`${backend}, ${params(n)}: ${error.message}`);
+          continue;
+        }
+        const device = n <= DEVICE_MAX ? await snapshotVsFloor(n, 'device', 3) : null;
+        results.snapshot.push({
+          backend, n, floorMs: host.floorMs, hostMs: host.ms, hostRatio: host.ratio,
+          deviceMs: device && device.ms, deviceRatio: device && device.ratio,
+        });
+        if (n <= 1e7) results.peers.push({ backend, n, hostMs: host.ms, ...(await peers(n)) });
       }
-      const device = n <= DEVICE_MAX ? await snapshotVsFloor(n, 'device', 3) : null;
-      results.snapshot.push({
-        backend, n, floorMs: host.floorMs, hostMs: host.ms, hostRatio: host.ratio,
-        deviceMs: device && device.ms, deviceRatio: device && device.ratio,
-      });
-      if (n <= 1e7) results.peers.push({ backend, n, hostMs: host.ms, ...(await peers(n)) });
+      results.perWeight.push({ backend, ...(await perWeightOverhead()) });
     }
-    results.perWeight.push({ backend, ...(await perWeightOverhead()) });
+    const ns = (ms, n) => (ms === null ? null : (ms * 1e6) / n);
+    console.log('One snapshot of one weight: every statistic, histogram, drift and fromStart (ns per parameter, median; floor = one fused JS pass; x floor = median of per-round ratios, the two timed alternately):\n');
+    table(['backend', 'parameters', 'floor', 'host engine', 'host / floor', 'device engine', 'device / floor'],
+      results.snapshot.map((r) => [r.backend, params(r.n), fmt(ns(r.floorMs, r.n), 2), fmt(ns(r.hostMs, r.n), 2),
+        `${fmt(r.hostRatio)}x`, fmt(ns(r.deviceMs, r.n), 0), r.deviceMs === null ? 'n/a' : `${fmt(r.deviceRatio, 0)}x`]));
+
+    console.log('The peers\' methods on the same weight (median ms; peak tensor bytes from tf.profile):\n');
+    table(['backend', 'parameters', 'this monitor (all statistics)', 'tfjs-vis show.layer (min, max, zeros, NaN)', 'TensorBoard one-hot histogram (tfjs-node)'],
+      results.peers.map((r) => [r.backend, params(r.n), fmt(r.hostMs, 2), `${fmt(r.tfjsVis.ms, 2)} ms, ${mb(r.tfjsVis.peakBytes)}`,
+        r.tensorBoard ? `${fmt(r.tensorBoard.ms, 1)} ms, ${mb(r.tensorBoard.peakBytes)}` : 'n/a (N x 30 floats)']));
+
+    console.log('Per-weight overhead (host engine, one snapshot; the two timed alternately, ratio = median of per-round ratios):\n');
+    table(['backend', '1 weight of 1M (ms)', '1,000 weights of 1k (ms)', 'ratio'],
+      results.perWeight.map((r) => [r.backend, fmt(r.oneOf1MMs, 2), fmt(r.thousandOf1kMs, 2), fmt(r.ratio, 2)]));
+
+    await tf.setBackend('cpu');
+    const model = demoModel();
+    const weightBytes = model.weights.reduce((s, w) => s + w.read().size * 4, 0);
+    const held = await memoryHeld(model.weights.map((w) => w.read()));
+    model.dispose();
+    results.memory = { weightBytes, ...held };
+    console.log('Memory held by the monitor on the demo model (bytes):\n');
+    table(['model weights', 'copies held', 'copies / weights', 'whole wasm memory', 'with fromStart: false: copies', 'ratio', 'whole wasm memory'],
+      [[weightBytes, held.fromStart, fmt(held.fromStart / weightBytes, 2), held.fromStartMemory,
+        held.noFromStart, fmt(held.noFromStart / weightBytes, 2), held.noFromStartMemory]]);
   }
-  const ns = (ms, n) => (ms === null ? null : (ms * 1e6) / n);
-  console.log('One snapshot of one weight: every statistic, histogram, drift and fromStart (ns per parameter, median; floor = one fused JS pass; x floor = median of per-round ratios, the two timed alternately):\n');
-  table(['backend', 'parameters', 'floor', 'host engine', 'host / floor', 'device engine', 'device / floor'],
-    results.snapshot.map((r) => [r.backend, params(r.n), fmt(ns(r.floorMs, r.n), 2), fmt(ns(r.hostMs, r.n), 2),
-      `${fmt(r.hostRatio)}x`, fmt(ns(r.deviceMs, r.n), 0), r.deviceMs === null ? 'n/a' : `${fmt(r.deviceRatio, 0)}x`]));
-
-  console.log('The peers\' methods on the same weight (median ms; peak tensor bytes from tf.profile):\n');
-  table(['backend', 'parameters', 'this monitor (all statistics)', 'tfjs-vis show.layer (min, max, zeros, NaN)', 'TensorBoard one-hot histogram (tfjs-node)'],
-    results.peers.map((r) => [r.backend, params(r.n), fmt(r.hostMs, 2), `${fmt(r.tfjsVis.ms, 2)} ms, ${mb(r.tfjsVis.peakBytes)}`,
-      r.tensorBoard ? `${fmt(r.tensorBoard.ms, 1)} ms, ${mb(r.tensorBoard.peakBytes)}` : 'n/a (N x 30 floats)']));
-
-  console.log('Per-weight overhead (host engine, one snapshot; the two timed alternately, ratio = median of per-round ratios):\n');
-  table(['backend', '1 weight of 1M (ms)', '1,000 weights of 1k (ms)', 'ratio'],
-    results.perWeight.map((r) => [r.backend, fmt(r.oneOf1MMs, 2), fmt(r.thousandOf1kMs, 2), fmt(r.ratio, 2)]));
-
-  await tf.setBackend('cpu');
-  const model = demoModel();
-  const weightBytes = model.weights.reduce((s, w) => s + w.read().size * 4, 0);
-  const held = await memoryHeld(model.weights.map((w) => w.read()));
-  model.dispose();
-  results.memory = { weightBytes, ...held };
-  console.log('Memory held by the monitor on the demo model (bytes):\n');
-  table(['model weights', 'copies held', 'copies / weights', 'whole wasm memory', 'with fromStart: false: copies', 'ratio', 'whole wasm memory'],
-    [[weightBytes, held.fromStart, fmt(held.fromStart / weightBytes, 2), held.fromStartMemory,
-      held.noFromStart, fmt(held.noFromStart / weightBytes, 2), held.noFromStartMemory]]);
 
   for (const backend of BACKENDS) {
-    results.training.push(await trainingOverhead(backend, quick ? { digits: 500, rounds: 3 } : {}));
+    const seconds = trainingSeconds ?? (quick ? 0 : TRAINING_SECONDS[backend]);
+    results.training.push(await trainingOverhead(backend, quick ? { digits: 500, maxRounds: 3, seconds } : { seconds }));
   }
   const t0 = results.training[0];
-  console.log(`Training overhead: demo model (MLP 784-128-10, 101,770 parameters), ${t0.digits} MNIST digits, ${t0.epochs} epochs, batch 64; fit with / without the monitor, runs alternated, median of ${t0.rounds}:\n`);
   const settings = ['everyEpoch', 'every10Batches', 'everyBatch'];
-  table(['backend', 'fit without (ms)', 'every epoch', 'every 10 batches', 'every batch', 'ms per snapshot (epoch / 10 / 1)', 'snapshot time / fit (epoch / 10 / 1)'],
-    results.training.map((r) => [r.backend, fmt(r.plainMs, 0),
-      ...settings.map((k) => `${fmt(r.settings[k].ratio, 3)}x`),
+  const ci = (c) => `${fmt(c.ratio, 3)}x (${fmt(c.ci[0], 3)}-${fmt(c.ci[1], 3)})`;
+  const pct = (x) => `${fmt(100 * x, 1)}%`;
+  console.log(`Training overhead: demo model (MLP 784-128-10, 101,770 parameters), fits of one epoch of ${t0.digits} MNIST digits (${t0.batchesPerFit} batches of 64), `
+    + 'in one chain with a fit without the monitor (A) between every two others: no monitor again (the A/A test) and the three settings, in a random order per round of four. '
+    + 'Each arm trains its own model, one monitor per setting kept across its fits; a full GC before every fit. '
+    + 'Ratio = geometric mean over the rounds of (the fit) / (geometric mean of the A fits either side), with a 95% interval (Student t on the log ratios); '
+    + 'the A/A interval\'s half-width is the resolution. Targets judged on CPU time: met when the whole interval is under the target, missed when it is over, '
+    + 'noise when it is wholly under 1 (the monitor only adds work; one interval in 40 does that by chance).\n');
+  console.log('Fit time ratio, CPU time of the process (user + system):\n');
+  table(['backend', 'rounds', 'fit without (CPU ms)', 'A/A (resolution)', 'every epoch (target < 1%)', 'every 10 batches (< 2%)', 'every batch (< 5%)'],
+    results.training.map((r) => [r.backend, r.rounds, fmt(r.plainCpuMs, 0), `${ci(r.aa.cpu)}, ±${pct(r.aa.cpu.halfWidth)}`,
+      ...settings.map((k) => `${ci(r.settings[k].cpu)} ${r.settings[k].verdict}`)]));
+  console.log('Fit time ratio, wall time (includes waiting for a core while other jobs run):\n');
+  table(['backend', 'rounds', 'fit without (wall ms)', 'A/A (resolution)', 'every epoch', 'every 10 batches', 'every batch'],
+    results.training.map((r) => [r.backend, r.rounds, fmt(r.plainWallMs, 0), `${ci(r.aa.wall)}, ±${pct(r.aa.wall.halfWidth)}`,
+      ...settings.map((k) => ci(r.settings[k].wall))]));
+  console.log('The snapshots\' own time (their computeMs) as a share of a plain fit (wall):\n');
+  table(['backend', 'snapshots per fit (epoch / 10 / 1)', 'ms per snapshot', 'snapshot time / fit', 'training part (s)'],
+    results.training.map((r) => [r.backend, settings.map((k) => fmt(r.settings[k].snapshotsPerFit, 1)).join(' / '),
       settings.map((k) => fmt(r.settings[k].msPerSnapshot, 2)).join(' / '),
-      settings.map((k) => `${fmt(100 * r.settings[k].snapshotShare, 1)}%`).join(' / ')]));
+      settings.map((k) => pct(r.settings[k].snapshotShare)).join(' / '), fmt(r.seconds, 0)]));
 
   results.loadAverageAfter = os.loadavg();
   fs.writeFileSync(outFile, `${JSON.stringify(results, null, 2)}\n`);

@@ -1,7 +1,18 @@
 // Timing helpers and the floor of `npm run bench`.
 'use strict';
+const v8 = require('v8');
+const vm = require('vm');
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/**
+ * A full garbage collection: `global.gc` under `node --expose-gc` (as `npm run bench` runs), else
+ * the same function obtained by setting the flag at run time.
+ */
+const collectGarbage = typeof global.gc === 'function' ? global.gc : (() => {
+  v8.setFlagsFromString('--expose-gc');
+  return vm.runInNewContext('gc');
+})();
 
 /** Milliseconds `fn` takes (awaited). */
 async function time(fn) {
@@ -104,4 +115,4 @@ function normalArray(n, seed, mean = 0, std = 1) {
   return out;
 }
 
-module.exports = { median, time, medianMs, pairedMs, floorPass, normalArray };
+module.exports = { median, time, collectGarbage, medianMs, pairedMs, floorPass, normalArray };

