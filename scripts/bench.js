@@ -125,11 +125,12 @@ const table = (header, rows) => {
   table(['backend', 'rounds', 'fit without (wall ms)', 'A/A (resolution)', 'every epoch', 'every 10 batches', 'every batch'],
     results.training.map((r) => [r.backend, r.rounds, fmt(r.plainWallMs, 0), `${ci(r.aa.wall)}, ±${pct(r.aa.wall.halfWidth)}`,
       ...settings.map((k) => ci(r.settings[k].wall))]));
-  console.log('The snapshots\' own time (their computeMs) as a share of a plain fit (wall):\n');
-  table(['backend', 'snapshots per fit (epoch / 10 / 1)', 'ms per snapshot', 'snapshot time / fit', 'training part (s)'],
+  console.log('The monitor\'s direct cost in process, as a share of a plain fit (wall): the snapshots\' own time (their computeMs: reading and measuring the weights), and all the time spent in its callbacks (plus alert rules, history, logs):\n');
+  table(['backend', 'snapshots per fit (epoch / 10 / 1)', 'ms per snapshot', 'snapshot time / fit', 'callback time / fit', 'training part (s)'],
     results.training.map((r) => [r.backend, settings.map((k) => fmt(r.settings[k].snapshotsPerFit, 1)).join(' / '),
       settings.map((k) => fmt(r.settings[k].msPerSnapshot, 2)).join(' / '),
-      settings.map((k) => pct(r.settings[k].snapshotShare)).join(' / '), fmt(r.seconds, 0)]));
+      settings.map((k) => pct(r.settings[k].snapshotShare)).join(' / '),
+      settings.map((k) => pct(r.settings[k].callbackShare)).join(' / '), fmt(r.seconds, 0)]));
 
   results.loadAverageAfter = os.loadavg();
   fs.writeFileSync(outFile, `${JSON.stringify(results, null, 2)}\n`);

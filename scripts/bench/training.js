@@ -92,6 +92,23 @@ async function trainingOverhead(backend, { digits = 2000, maxRounds = 60, second
     monitor: SETTINGS[name] ? paramMonitor({ logger: false, ...SETTINGS[name].options }) : null,
     fits: [],
   }]));
+  // Time spent in each monitor's callbacks (every snapshot, alert rule, history and log record):
+  // the monitor's whole direct cost, measured in process, without the machine's noise.
+  for (const name of Object.keys(SETTINGS)) {
+    const arm = arms[name];
+    arm.callbackNs = 0n;
+    for (const method of ['onTrainBegin', 'onEpochEnd', 'onBatchEnd', 'onTrainEnd']) {
+      const original = arm.monitor[method].bind(arm.monitor);
+      arm.monitor[method] = async (...args) => {
+        const start = process.hrtime.bigint();
+        try {
+          return await original(...args);
+        } finally {
+          arm.callbackNs += process.hrtime.bigint() - start;
+        }
+      };
+    }
+  }
   const fitArm = async (name) => {
     const fit = await timedFit(arms[name].model, xs, ys, arms[name].monitor ? [arms[name].monitor] : []);
     arms[name].fits.push(fit);
@@ -109,7 +126,10 @@ async function trainingOverhead(backend, { digits = 2000, maxRounds = 60, second
 
   // Warm-up, untimed: every arm fits once (kernels, JIT, each monitor's census and first snapshot).
   for (const name of ['none', ...shuffled()]) await fitArm(name);
-  for (const name of ARMS) arms[name].fits = [];
+  for (const name of ARMS) {
+    arms[name].fits = [];
+    arms[name].callbackNs = 0n;
+  }
   const seriesAtStart = Object.fromEntries(Object.keys(SETTINGS).map((name) => [name, arms[name].monitor.toJSON().series.epoch.length]));
 
   // Per round and compared arm: its fit / the geometric mean of the reference fits either side.
@@ -148,9 +168,10 @@ async function trainingOverhead(backend, { digits = 2000, maxRounds = 60, second
   for (const [name, { target }] of Object.entries(SETTINGS)) {
     const history = arms[name].monitor.toJSON();
     const taken = history.series.epoch.length - seriesAtStart[name];
-    // computeMs (whole ms each) of the snapshots taken in timed fits and still kept (thinning
-    // keeps an even sample), times the number taken: the snapshots' own time, without the
-    // machine's noise and without the indirect costs (GC, caches) the ratio includes.
+    // computeMs of the snapshots taken in timed fits and still kept (thinning keeps an even
+    // sample), times the number taken: the snapshots' own time (reading and measuring the
+    // weights), without the machine's noise and without the indirect costs (GC, caches) the ratio
+    // includes. The callbacks' time adds the alert rules, the history and the logs.
     const kept = history.snapshots.filter((s) => s.index >= seriesAtStart[name]);
     const msPerSnapshot = kept.reduce((s, x) => s + x.computeMs, 0) / kept.length;
     const snapshotsPerFit = taken / rounds;
@@ -158,6 +179,8 @@ async function trainingOverhead(backend, { digits = 2000, maxRounds = 60, second
     out.settings[name] = {
       target, ...ratio, verdict: verdict(ratio.cpu, target),
       snapshotsPerFit, msPerSnapshot, snapshotShare: (msPerSnapshot * snapshotsPerFit) / plainWallMs,
+      callbackMsPerFit: Number(arms[name].callbackNs) / 1e6 / rounds,
+      callbackShare: Number(arms[name].callbackNs) / 1e6 / rounds / plainWallMs,
     };
   }
   for (const { model, monitor } of Object.values(arms)) {
