@@ -34,10 +34,11 @@ export interface CoreOptions {
   everyBatches?: number;
   /**
    * Where the statistics are computed: `'device'`, with tensor ops on the backend that trains the
-   * model (on tfjs-node-gpu only a small vector per weight leaves the GPU); `'host'`, with fused
-   * loops over the weights in host memory; `'auto'`, host on the `cpu` and `wasm` backends (whose
-   * tensors live in host memory; about 40x and 5x faster there, see `npm run bench`) and device
-   * elsewhere. Both give the same results to float32 rounding.
+   * model (on tfjs-node-gpu only a small vector per weight leaves the GPU); `'host'`, with two
+   * fused passes (WebAssembly SIMD) over the weights in host memory; `'auto'`, host on the `cpu`
+   * and `wasm` backends and tfjs-node's CPU backend (whose tensors live in host memory; 20-300x
+   * faster there, see `npm run bench`) and device elsewhere. Both give the same results to
+   * float32 rounding.
    * @default 'auto'
    */
   statsOn?: StatsOn;

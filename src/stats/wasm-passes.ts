@@ -132,7 +132,7 @@ export class WasmPasses {
 
   /**
    * Pass 1 of `x` against `previous` (or `x` itself) and `initial` (or `x`) into `acc`; see
-   * `firstPass` in ./host-loops.ts for the slots. With `keep` (a float index), then copies `x`
+   * the SLOTS of ./host-loops.ts for what each holds. With `keep` (a float index), then copies `x`
    * there, chunk by chunk, after each chunk is measured: `keep` may be `previous` itself.
    */
   first(x: Float32Array, previous: Reference, initial: Reference, tol: number, keep: number | null): void {

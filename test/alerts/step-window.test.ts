@@ -1,18 +1,7 @@
 import { median } from '../../src/alerts/median';
 import { robustSpread } from '../../src/alerts/spread';
 import { StepWindow } from '../../src/alerts/step-window';
-
-/** mulberry32, so that every run checks the same sequences. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 as seeded } from '../helpers/reference';
 
 /** Pushes `steps` one by one; after each, the window must agree exactly with the sorting functions on its last `capacity` steps. */
 function expectSameAsSorting(capacity: number, steps: readonly number[]): void {
