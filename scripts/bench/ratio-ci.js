@@ -25,7 +25,7 @@ function t975(df) {
  * too narrow by the factor t/z * sqrt(n/(n-1)) (22% at 8 rounds), and the log ratios of the rounds
  * are close enough to normal (a fit's time is a sum over 32 batches).
  * `halfWidth` is half the interval's width, as a fraction of 1 (0.01 = 1%).
- * @example geometricMeanCI([1.02, 0.99, 1.01]) // { ratio: 1.0066, ci: [0.968, 1.047], ... }
+ * @example geometricMeanCI([1.02, 0.99, 1.01]) // { ratio: 1.0066, ci: [0.969, 1.045], ... }
  */
 function geometricMeanCI(ratios) {
   const n = ratios.length;

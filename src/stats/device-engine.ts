@@ -12,7 +12,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { DriftStats, WeightStats } from '../history-types';
-import { checkInput, emptyStats, relativeTo, StatsConfig, StatsInput } from './types';
+import { checkInput, emptyStats, float32AtMost, relativeTo, StatsConfig, StatsInput } from './types';
 
 /** Counts travel as two float32 halves (hi * 2^16 + lo), exact up to 2^31, in the one download. */
 const INT_SPLIT = 65536;
@@ -46,19 +46,6 @@ function blockedSum(v: tf.Tensor1D): tf.Scalar {
 function powerOfTwoScale(maxAbs: tf.Scalar): tf.Scalar {
   const exponent = tf.clipByValue(tf.ceil(tf.div(tf.log(safeDivisor(maxAbs)), Math.LN2)), -126, 126);
   return tf.pow(tf.scalar(2), tf.neg(exponent));
-}
-
-/**
- * The largest float32 <= t, so that `|x| <= t` on float32 elements means the same as in float64
- * (rounding t to nearest could round it up, past elements that are above t).
- */
-function float32AtMost(t: number): number {
-  const f = Math.fround(t);
-  if (f <= t) return f;
-  const view = new DataView(new ArrayBuffer(4));
-  view.setFloat32(0, f);
-  view.setInt32(0, view.getInt32(0) - 1); // t >= 0: one ulp down
-  return view.getFloat32(0);
 }
 
 /** x where it is positive and finite, else 1: a divisor that never yields NaN. */

@@ -14,7 +14,7 @@
 import type { WeightStats } from '../history-types';
 import { measureWithPasses } from './host-engine';
 import type { StatsConfig } from './types';
-import { WasmPasses } from './wasm-passes';
+import { align4, WasmPasses } from './wasm-passes';
 
 interface Region {
   shape: number[];
@@ -35,8 +35,6 @@ export interface CopyValues {
   previousL2: number | null;
   initialL2: number | null;
 }
-
-const align4 = (n: number): number => (n + 3) & ~3;
 
 export class HostCopies {
   private passes: WasmPasses | null = null;
@@ -66,17 +64,20 @@ export class HostCopies {
     return this.passes?.bytes ?? 0;
   }
 
+  /** Drops a weight's copies; the memory goes with the last one (else at the next layout). */
   drop(name: string): void {
     this.dropped = this.regions.delete(name) || this.dropped;
+    if (this.regions.size === 0) this.passes = null;
   }
 
   /**
    * Lays the memory out for exactly these weights, keeping the copies of those already held;
-   * nothing to do when the weights are the same as last time.
+   * nothing to do when the weights are the same as last time. The new memory is made while the
+   * old one holds the copies, so a new layout briefly needs both.
    */
   prepare(weights: { name: string; shape: number[] }[]): void {
     const same = this.passes !== null && !this.dropped && weights.length === this.regions.size
-      && weights.every((w) => this.regions.has(w.name));
+      && weights.every((w) => this.regions.get(w.name)?.length === w.shape.reduce((a, b) => a * b, 1));
     if (same) return;
     const sizes = weights.map((w) => w.shape.reduce((a, b) => a * b, 1));
     const perCopy = sizes.reduce((total, n) => total + align4(n), 0);
@@ -88,7 +89,8 @@ export class HostCopies {
     let next = passes.copyStart;
     weights.forEach(({ name, shape }, i) => {
       const length = sizes[i];
-      const old = this.regions.get(name);
+      const kept = this.regions.get(name);
+      const old = kept?.length === length ? kept : undefined; // a weight of another size starts over
       const region: Region = {
         shape: shape.slice(), length, previous: next, initial: null, filled: false, previousL2: null, initialL2: null,
       };

@@ -10,8 +10,9 @@
  *
  * Precision: every accumulator is a float64 JS number. A float32 element squared is exact in
  * float64 and cannot overflow (3.4e38^2 ~ 1.2e77), so no scaling is needed near ±3e38. Sums run
- * per 64K-element chunk, then across chunks: their rounding error is below 1e-11 of the sum of
- * |terms| (n * 2^-53 per level), far inside the 1e-4 tolerance, so no compensated summation.
+ * per lane and per 16K-element chunk, then across chunks: their rounding error is below 1e-11 of
+ * the sum of |terms| (n * 2^-53 per level), far inside the 1e-4 tolerance, so no compensated
+ * summation.
  *
  * Where the result differs from the device engine, it is the more exact one (both well within the
  * tolerances of test/helpers/reference.ts):
@@ -71,7 +72,8 @@ let shared: WasmPasses | null = null;
  */
 export function measureOnHost(input: HostInput, config: StatsConfig): WeightStats {
   if (!shared?.fits(config.bins, input.value.length, 2)) {
-    shared = new WasmPasses({ bins: config.bins, largest: input.value.length, scratchChunks: 3, copyElements: 0 });
+    const bins = Math.max(config.bins, shared?.bins ?? 0); // one instance serves every bins value seen
+    shared = new WasmPasses({ bins, largest: input.value.length, scratchChunks: 3, copyElements: 0 });
   }
   return measureWithPasses(shared, input.value, {
     previous: input.previous ?? null, previousL2: input.previousL2,
@@ -94,8 +96,9 @@ export function measureWithPasses(passes: WasmPasses, x: Float32Array, inputs: P
   const nanCount = acc[NAN_COUNT];
   const zeroCount = acc[ZERO_COUNT];
   const finite = count > 0;
-  const min = finite ? acc[MIN] : null;
-  const max = finite ? acc[MAX] : null;
+  // + 0: -0 becomes 0 (which of -0 and 0 a SIMD lane meets first is not the scan order)
+  const min = finite ? acc[MIN] + 0 : null;
+  const max = finite ? acc[MAX] + 0 : null;
   if (scratchCounts.length !== config.bins) scratchCounts = new Float64Array(config.bins);
   const counts = scratchCounts;
   counts.fill(0);

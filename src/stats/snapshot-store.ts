@@ -4,8 +4,9 @@
  * `statsOn` picks on the current backend.
  *
  * - Host engine: the copies live in the WebAssembly memory the passes read (./host-copies.ts),
- *   overwritten in place by each snapshot: nothing is allocated per snapshot but the statistics,
- *   and the copies hold the model's float32 weight bytes twice (once with `fromStart: false`).
+ *   overwritten in place by each snapshot: nothing that grows with the model is allocated per
+ *   snapshot, and the copies hold the model's float32 weight bytes twice (once with
+ *   `fromStart: false`).
  * - Device engine: a copy is a `tf.clone`, a new tensor on the same buffer, which stays as it was
  *   because tfjs variables never write in place (`assign` moves the variable to a new buffer), so
  *   the copy stays on the device. Copies are disposed when replaced and by `dispose()`.

@@ -52,3 +52,17 @@ export function checkInput(input: StatsInput, i: number): void {
     }
   }
 }
+
+/**
+ * The largest float32 <= t (t >= 0), so that `|x| <= t` on float32 elements means the same as
+ * in float64: rounding t to nearest could round it up, past elements that are above t
+ * (`fround(1e-3)` is above 1e-3). Both engines compare with it.
+ */
+export function float32AtMost(t: number): number {
+  const f = Math.fround(t);
+  if (f <= t) return f;
+  const view = new DataView(new ArrayBuffer(4));
+  view.setFloat32(0, f);
+  view.setInt32(0, view.getInt32(0) - 1); // t >= 0: one ulp down
+  return view.getFloat32(0);
+}

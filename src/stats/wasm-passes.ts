@@ -13,6 +13,7 @@
  * sized once by its owner and never grows, so the views below stay valid.
  */
 import { checkedChunk, checkedSpreadChunk, resetAccumulator, SLOTS, warmUp } from './host-loops';
+import { float32AtMost } from './types';
 import { PASSES_WASM } from './wasm/passes-binary';
 
 interface PassesExports {
@@ -24,9 +25,9 @@ interface PassesExports {
 export type Reference = number | Float32Array | null;
 
 export interface PassesLayout {
-  /** Histogram bins (1 to 10,000). */
+  /** The most histogram bins a pass may take (1 to 10,000): 16 bytes of lane counts each. */
   bins: number;
-  /** Elements of the largest weight to be measured (sizes the scratch chunks, at most 64K each). */
+  /** Elements of the largest weight to be measured (sizes the scratch chunks, at most 16K each). */
   largest: number;
   /** Scratch chunks: 1 for the weight, plus 1 per reference that is a host array. */
   scratchChunks: number;
@@ -59,21 +60,8 @@ export const MAX_MEMORY_BYTES = 4 * 1024 * 1024 * 1024 - PAGE;
 
 let compiled: object | null = null;
 
-const align4 = (n: number): number => (n + 3) & ~3;
-
-const bits = new Float32Array(1);
-const bitsInt = new Int32Array(bits.buffer);
-
-/**
- * The largest float32 <= `tol` (>= 0): for a float32 `a`, `a <= tol` exactly when `a <= it`, so
- * the SIMD pass compares in float32 and still honours a tolerance that float32 cannot hold
- * (`fround(1e-3)` is above 1e-3).
- */
-export function float32AtMost(tol: number): number {
-  bits[0] = tol;
-  if (bits[0] > tol) bitsInt[0] -= 1; // rounded up: the float32 just below (1e300 -> 3.4e38)
-  return bits[0];
-}
+/** n rounded up to a multiple of 4, in float64 arithmetic (`& ~3` would wrap past 2^31). */
+export const align4 = (n: number): number => Math.ceil(n / 4) * 4;
 
 export class WasmPasses {
   private readonly memory: WasmMemory;
@@ -116,9 +104,9 @@ export class WasmPasses {
     return this.memory.buffer.byteLength;
   }
 
-  /** Whether a weight of `n` elements with `references` host-array references fits this layout. */
+  /** Whether a weight of `n` elements, `bins` bins and `references` host-array references fits this layout. */
   fits(bins: number, n: number, references: number): boolean {
-    return bins === this.bins && (n <= this.chunk || this.chunk === SCRATCH_CHUNK) && 1 + references <= this.scratchChunks;
+    return bins <= this.bins && (n <= this.chunk || this.chunk === SCRATCH_CHUNK) && 1 + references <= this.scratchChunks;
   }
 
   /** The reference's chunk [start, end) in the memory (copied into scratch chunk `slot` if a host array). */
@@ -164,7 +152,7 @@ export class WasmPasses {
     allFinite: boolean): number {
     const { heap, chunk, fns, lanes } = this;
     counts.fill(0);
-    lanes.fill(0);
+    lanes.fill(0, 0, 4 * counts.length);
     const scale = counts.length / (max - min); // float64: no overflow for ±3.4e38
     const last = counts.length - 1;
     let dev = 0;

@@ -7,17 +7,24 @@
  * snapshot store's copies hold as weights come and go.
  */
 import * as tf from '@tensorflow/tfjs';
+import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import { computeStatsOnHost } from '../../src/stats/host-engine';
 import { SnapshotStore } from '../../src/stats/snapshot-store';
-import { float32AtMost, SCRATCH_CHUNK, WasmPasses } from '../../src/stats/wasm-passes';
+import { float32AtMost } from '../../src/stats/types';
+import { SCRATCH_CHUNK, WasmPasses } from '../../src/stats/wasm-passes';
 import { PASSES_WASM } from '../../src/stats/wasm/passes-binary';
 import { compareStats, randomNormal, randomUniform, referenceStats } from '../helpers/reference';
-import { check, onBackend } from '../helpers/stat-cases';
+import { check, onBackend, withInputs } from '../helpers/stat-cases';
 
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const { assemble } = require('../../scripts/build-wasm.js') as { assemble: () => Promise<Buffer> };
 
 const CHUNK = SCRATCH_CHUNK;
+
+/** A cpu backend under another name: `auto` takes it for a device backend. */
+const OTHER = 'cpu-for-wasm-passes-test';
+tf.registerBackend(OTHER, () => new MathBackendCPU());
+for (const kernel of tf.getKernelsForBackend('cpu')) tf.registerKernel({ ...kernel, backendName: OTHER });
 
 describe('the SIMD passes', () => {
   onBackend('cpu');
@@ -65,6 +72,22 @@ describe('the SIMD passes', () => {
   it('refuse copies beyond a WebAssembly memory (4 GiB), naming the options that shrink them', () => {
     expect(() => new WasmPasses({ bins: 30, largest: 1000, scratchChunks: 1, copyElements: 2 ** 30 }))
       .toThrow(/copies need 4294971904 bytes, more than a WebAssembly memory holds .*`fromStart: false`.*`statsOn: 'device'`/);
+  });
+
+  it('refuse a layout past 2^31 and 2^32 elements too (no 32-bit wrap in the sizes)', () => {
+    for (const copyElements of [2 ** 31, 2 ** 32 + 8]) {
+      expect(() => new WasmPasses({ bins: 30, largest: 1000, scratchChunks: 1, copyElements }))
+        .toThrow(/more than a WebAssembly memory holds/);
+    }
+  });
+
+  it('report a zero min or max as 0, wherever -0 and 0 fall among the lanes', async () => {
+    const [low, high] = await withInputs([
+      { name: 'min', shape: [8], value: Float32Array.of(5, -0, 7, 9, 0, 8, 8, 8) },
+      { name: 'max', shape: [8], value: Float32Array.of(-1, -0, -2, -3, 0, -5, -6, -7) },
+    ], (inputs) => computeStatsOnHost(inputs, { bins: 4, zeroTolerance: 0 }));
+    expect(Object.is(low.min, 0)).toBe(true);
+    expect(Object.is(high.max, 0)).toBe(true);
   });
 
   it('compare |x| with the largest float32 at most the zero tolerance', () => {
@@ -115,5 +138,19 @@ describe('the snapshot store\'s copies in WebAssembly memory', () => {
     expect(fourth.a.drift!.l2).toBeCloseTo(referenceStats({ value: a[3], previous: a[2] }, config).stats.drift!.l2!, 6);
     store.dispose();
     expect(store.hostMemoryBytes).toBe(0);
+  });
+
+  it('free the memory when the engine changes to the device one', async () => {
+    const store = new SnapshotStore(config, 'auto');
+    await measure(store, { a: randomNormal(100_000, 300) });
+    expect(store.hostMemoryBytes).toBeGreaterThan(800_000);
+    await tf.setBackend(OTHER); // `auto` takes it for a device backend
+    try {
+      await measure(store, { a: randomNormal(100_000, 301) });
+      expect(store.hostMemoryBytes).toBe(0);
+    } finally {
+      await tf.setBackend('cpu');
+      store.dispose();
+    }
   });
 });

@@ -87,7 +87,8 @@
     (if (i32.eqz (f64.eq (f64.sub (local.get $eS) (local.get $eS)) (f64.const 0))) (then (return (i32.const 0))))
     (call $addSlot (i32.const 0) (f64.convert_i32_u (local.get $n)))
     (call $addSlot (i32.const 2) (call $hcount (local.get $zeros)))
-    ;; lanes in order, as the scalar scan would meet ties between -0 and 0
+    ;; the lanes' extremes; a tie between -0 and 0 in different lanes may go either way, so
+    ;; ../host-engine.ts reports a zero min or max as 0
     (f64.store (i32.const 24) (call $lowest (local.get $min) (f64.load (i32.const 24))))
     (f64.store (i32.const 32) (f64.neg (call $lowest (f32x4.neg (local.get $max)) (f64.neg (f64.load (i32.const 32))))))
     (call $addSlot (i32.const 5) (call $hsum (local.get $sum)))
