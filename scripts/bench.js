@@ -21,6 +21,8 @@ const tf = require('@tensorflow/tfjs');
 require('@tensorflow/tfjs-backend-wasm');
 const { snapshotVsFloor, perWeightOverhead, peers, memoryHeld } = require('./bench/snapshot');
 const { trainingOverhead, demoModel } = require('./bench/training');
+const { withinFitOverhead } = require('./bench/within-fit');
+const { verdict } = require('./bench/ratio-ci');
 
 const quick = process.argv.includes('--quick');
 const outIndex = process.argv.indexOf('--out');
@@ -52,7 +54,7 @@ const table = (header, rows) => {
   const results = {
     date: new Date().toISOString(), tfjs: tf.version.tfjs, node: process.version,
     cpu: os.cpus()[0].model, cores: os.cpus().length, loadAverage: os.loadavg(), quick,
-    snapshot: [], peers: [], perWeight: [], memory: null, training: [],
+    snapshot: [], peers: [], perWeight: [], memory: null, training: [], withinFit: [],
   };
   console.log(`tfjs ${results.tfjs}, node ${results.node}, ${results.cores} x ${results.cpu}, load average ${results.loadAverage.map((x) => x.toFixed(1)).join(' ')}${quick ? ', --quick' : ''}\n`);
 
@@ -131,6 +133,16 @@ const table = (header, rows) => {
       settings.map((k) => fmt(r.settings[k].msPerSnapshot, 2)).join(' / '),
       settings.map((k) => pct(r.settings[k].snapshotShare)).join(' / '),
       settings.map((k) => pct(r.settings[k].callbackShare)).join(' / '), fmt(r.seconds, 0)]));
+
+  // Every batch within long fits (scripts/bench/within-fit.js): 100 epochs on wasm, 30 on cpu.
+  for (const backend of BACKENDS) {
+    const epochs = quick ? 3 : { wasm: 100, cpu: 30 }[backend];
+    results.withinFit.push(await withinFitOverhead(backend, { epochs }));
+  }
+  console.log('Every batch, within one long fit: the monitor on for 8 batches, off for 8, alternating; mean batch time on / off per pair of blocks, geometric mean with a 95% interval; A/A: a fit with both blocks off.\n');
+  table(['backend', 'epochs', 'block pairs', 'on / off, CPU', 'A/A, CPU', 'on / off, wall', 'A/A, wall'],
+    results.withinFit.map((r) => [r.backend, r.epochs, r.pairs, `${ci(r.onOff.cpu)} ${verdict(r.onOff.cpu, 0.05)}`, ci(r.aa.cpu),
+      ci(r.onOff.wall), ci(r.aa.wall)]));
 
   results.loadAverageAfter = os.loadavg();
   fs.writeFileSync(outFile, `${JSON.stringify(results, null, 2)}\n`);
