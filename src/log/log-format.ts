@@ -38,7 +38,7 @@ export function snapshotLine(snapshot: Snapshot, alerts: Alert[]): string {
     `${Object.keys(snapshot.stats).length} weights`,
     drift ? `max drift ${formatNumber(drift.relative)} (${drift.weight})` : 'max drift -',
     `alerts: ${count('error')} error, ${count('warn')} warn`,
-    `${Math.round(snapshot.computeMs)} ms`,
+    `${snapshot.computeMs < 10 ? snapshot.computeMs.toFixed(1) : Math.round(snapshot.computeMs)} ms`, // 0.5 ms, not 0 ms
   ].join(' | ');
 }
 
