@@ -56,7 +56,7 @@ const ACC_BYTES = 128;
 export const SCRATCH_CHUNK = 1 << 14;
 const PAGE = 65536;
 /** The most a WebAssembly memory can hold in Node 20 (V8's limit for 32-bit memories). */
-export const MAX_MEMORY_BYTES = 4 * 1024 * 1024 * 1024 - PAGE;
+const MAX_MEMORY_BYTES = 4 * 1024 * 1024 * 1024 - PAGE;
 
 let compiled: object | null = null;
 
