@@ -18,7 +18,8 @@ import { censusLine, snapshotLine, summaryTable, weightLine } from './log/log-fo
 import { LogSink } from './log/log-sink';
 import type { ParamMonitorOptions } from './monitor-options';
 import { ResolvedMonitorOptions, validateMonitorOptions } from './monitor-options';
-import { SnapshotStore } from './stats/snapshot-store';
+import type { WeightStats } from './history-types';
+import { PendingStats, SnapshotStore } from './stats/snapshot-store';
 
 const MISSING_MODEL =
   'tfjs-param-monitor: training started but tfjs did not hand the model to the monitor. tfjs passes the ' +
@@ -52,11 +53,17 @@ export class ParamMonitor extends tf.Callback {
   private stopRequested = false;
   /** Message of the `monitor-error` condition that holds, if any (reported once, then cleared). */
   private failing: string | null = null;
+  /** A batch snapshot the measuring worker is measuring, recorded when its numbers come (`settle`). */
+  private pending: {
+    epoch: number; batch: number | undefined; started: number; spentMs: number; weights: number; stats: PendingStats;
+  } | null = null;
 
   constructor(options: ParamMonitorOptions = {}) {
     super();
     this.options = validateMonitorOptions(options);
-    this.store = new SnapshotStore({ bins: this.options.bins, zeroTolerance: this.options.zeroTolerance }, this.options.statsOn, { fromStart: this.options.fromStart });
+    this.store = new SnapshotStore({ bins: this.options.bins, zeroTolerance: this.options.zeroTolerance }, this.options.statsOn, {
+      fromStart: this.options.fromStart, thread: this.options.thread,
+    });
     this.engine = new AlertEngine(this.options.alerts);
     this.history = new HistoryRecorder(this.options.maxSnapshots);
     this.sink = new LogSink(this.options);
@@ -114,11 +121,12 @@ export class ParamMonitor extends tf.Callback {
     if (this.stopRequested) this.setStopTraining();
     this.batchesCompleted += 1;
     const every = this.options.everyBatches;
-    if (every !== null && this.batchesCompleted % every === 0) await this.snapshot(this.batchesCompleted);
+    if (every !== null && this.batchesCompleted % every === 0) await this.snapshot(this.batchesCompleted, true);
   }
 
   override async onTrainEnd(): Promise<void> {
     if (this.disposed) return;
+    this.settle();
     const last = this.history.lastSnapshot;
     // In batch mode the last batch's snapshot (taken before its epoch ended) is already final.
     const stale = this.options.everyBatches !== null
@@ -143,37 +151,74 @@ export class ParamMonitor extends tf.Callback {
     return this.census ? this.census.weights.filter((w) => this.engine.watches(w.record.name)) : [];
   }
 
-  /** Measures every watched weight. Never throws: a failure is logged and recorded as an alert. */
-  private async snapshot(batch?: number): Promise<void> {
+  /**
+   * Measures every watched weight. Never throws: a failure is logged and recorded as an alert. With
+   * `defer` and the measuring worker, returns once the weights are sent to it (see `settle`).
+   */
+  private async snapshot(batch?: number, defer = false): Promise<void> {
+    this.settle();
     const started = Date.now();
     const clock = performance.now();
     const epoch = this.epochsCompleted;
     try {
       const weights = this.watched().map((w) => ({ name: w.record.name, value: w.variable.read() }));
+      if (defer && this.store.defers) {
+        const stats = this.store.send(weights);
+        this.pending = { epoch, batch, started, spentMs: performance.now() - clock, weights: weights.length, stats };
+        return;
+      }
       const stats = await this.store.measure(weights);
-      const snapshot = this.history.addSnapshot({
-        epoch, ...(batch !== undefined ? { batch } : {}), time: new Date(started).toISOString(), computeMs: Math.round((performance.now() - clock) * 1000) / 1000,
-      }, stats);
-      const raised = this.engine.evaluate(snapshot);
-      const alertStarted = raised.some((alert) => alert.status === 'started');
-      if (alertStarted) this.history.pin(snapshot);
-      if (this.sink.enabled('info')) { // the line is built only for a logger that takes it
-        this.sink.log('info', snapshotLine(snapshot, raised), {
-          event: 'snapshot', epoch, batch, weights: weights.length, computeMs: snapshot.computeMs,
-        });
-      }
-      if (this.sink.enabled('debug')) {
-        for (const name of Object.keys(stats)) {
-          this.sink.log('debug', weightLine(snapshot, name), { event: 'weight', epoch, batch, weight: name, ...stats[name] });
-        }
-      }
-      if (this.failing !== null) this.monitorError(epoch, batch, null);
-      this.raise(raised);
-      this.checkStop();
-      this.output?.write(snapshot.index === 0 ? 'now' : alertStarted ? 'soon' : 'budget');
+      this.record(epoch, batch, started, performance.now() - clock, stats, weights.length);
     } catch (error) {
-      this.monitorError(epoch, batch, `tfjs-param-monitor could not take the snapshot at epoch ${epoch}: ${(error as Error).message}. Training goes on.`);
+      this.snapshotFailed(epoch, batch, error);
     }
+  }
+
+  /**
+   * Records the snapshot the measuring worker holds, if any, waiting for its numbers (which
+   * normally came while the next batch trained). Its `computeMs` is the training thread's time:
+   * copying the weights out, and any wait here.
+   */
+  private settle(): void {
+    const pending = this.pending;
+    if (pending === null) return;
+    this.pending = null;
+    const clock = performance.now();
+    try {
+      const stats = pending.stats.receive();
+      this.record(pending.epoch, pending.batch, pending.started, pending.spentMs + performance.now() - clock, stats, pending.weights);
+    } catch (error) {
+      this.snapshotFailed(pending.epoch, pending.batch, error);
+    }
+  }
+
+  private snapshotFailed(epoch: number, batch: number | undefined, error: unknown): void {
+    this.monitorError(epoch, batch, `tfjs-param-monitor could not take the snapshot at epoch ${epoch}: ${(error as Error).message}. Training goes on.`);
+  }
+
+  /** Adds a measured snapshot to the history, evaluates the alert rules on it, logs it. */
+  private record(epoch: number, batch: number | undefined, started: number, ms: number,
+    stats: Record<string, WeightStats>, weights: number): void {
+    const snapshot = this.history.addSnapshot({
+      epoch, ...(batch !== undefined ? { batch } : {}), time: new Date(started).toISOString(), computeMs: Math.round(ms * 1000) / 1000,
+    }, stats);
+    const raised = this.engine.evaluate(snapshot);
+    const alertStarted = raised.some((alert) => alert.status === 'started');
+    if (alertStarted) this.history.pin(snapshot);
+    if (this.sink.enabled('info')) { // the line is built only for a logger that takes it
+      this.sink.log('info', snapshotLine(snapshot, raised), {
+        event: 'snapshot', epoch, batch, weights, computeMs: snapshot.computeMs,
+      });
+    }
+    if (this.sink.enabled('debug')) {
+      for (const name of Object.keys(stats)) {
+        this.sink.log('debug', weightLine(snapshot, name), { event: 'weight', epoch, batch, weight: name, ...stats[name] });
+      }
+    }
+    if (this.failing !== null) this.monitorError(epoch, batch, null);
+    this.raise(raised);
+    this.checkStop();
+    this.output?.write(snapshot.index === 0 ? 'now' : alertStarted ? 'soon' : 'budget');
   }
 
   /**
@@ -229,6 +274,7 @@ export class ParamMonitor extends tf.Callback {
   }
 
   private document(): HistoryDocument {
+    this.settle();
     return this.history.document({
       environment: this.environment ?? describeEnvironment(this.options.statsOn),
       options: {
@@ -275,6 +321,7 @@ export class ParamMonitor extends tf.Callback {
    * promise is kept for compatibility. The history stays readable with `toJSON()` and `save()`.
    */
   dispose(): Promise<void> {
+    this.settle();
     this.store.dispose();
     if (this.disposed) return Promise.resolve();
     this.disposed = true;

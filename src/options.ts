@@ -43,6 +43,20 @@ export interface CoreOptions {
    */
   statsOn?: StatsOn;
   /**
+   * Where the host engine measures (it has no effect on the device engine): `'worker'`, on a
+   * worker thread, which keeps the copies of the weights: a snapshot then costs the training
+   * thread one copy of the weights, and they are measured on another core while the next batch
+   * trains; `'main'`, on the training thread, before the callback returns; `'auto'`, the worker
+   * when snapshots follow batches (`everyBatches`) and the process has two cores or more, the
+   * training thread otherwise. The worker holds the weights' bytes once more (the memory they are
+   * copied into for it).
+   * On the worker, a batch snapshot's statistics, alerts, log line and `stopOn` come at the end of
+   * the next batch (or at the end of `fit`, and whenever the history is read); snapshots taken at
+   * training start, at epochs and at the end of `fit` are complete before the callback returns.
+   * @default 'auto'
+   */
+  thread?: 'auto' | 'main' | 'worker';
+  /**
    * A winston logger (or `logger.child(...)`) used as is; `false` silences the monitor.
    * @default a console logger at level `info`
    */
@@ -95,6 +109,8 @@ export interface ResolvedCoreOptions {
   everyEpochs: number | null;
   everyBatches: number | null;
   statsOn: StatsOn;
+  /** `'auto'` resolved: whether the host engine measures on the worker. */
+  thread: 'main' | 'worker';
   logger: Logger | false | undefined;
   logFile: string | undefined;
   output: string | undefined;

@@ -1,4 +1,5 @@
 /** Checks every core option when the monitor is created; messages name the option and echo the value. */
+import * as os from 'os';
 import * as path from 'path';
 import { describeValue as show } from './describe-value';
 import type { CoreOptions, ResolvedCoreOptions } from './options';
@@ -12,7 +13,7 @@ function positiveInteger(name: string, value: unknown, max: number, min = 1): nu
   return value;
 }
 
-const CORE_KEYS = ['model', 'bins', 'zeroTolerance', 'everyEpochs', 'everyBatches', 'statsOn', 'logger', 'logFile', 'output', 'maxSnapshots', 'summary', 'fromStart'] as const;
+const CORE_KEYS = ['model', 'bins', 'zeroTolerance', 'everyEpochs', 'everyBatches', 'statsOn', 'thread', 'logger', 'logFile', 'output', 'maxSnapshots', 'summary', 'fromStart'] as const;
 
 function filePath(name: string, value: unknown): string | undefined {
   if (value !== undefined && (typeof value !== 'string' || value.length === 0)) {
@@ -21,8 +22,13 @@ function filePath(name: string, value: unknown): string | undefined {
   return value as string | undefined;
 }
 
+/** Cores this process may use (`os.availableParallelism` from Node 18.14). */
+function cores(): number {
+  return (os as { availableParallelism?: () => number }).availableParallelism?.() ?? os.cpus().length;
+}
+
 export function validateCoreOptions(options: CoreOptions): ResolvedCoreOptions {
-  const { model, bins, zeroTolerance, everyEpochs, everyBatches, statsOn, logger, logFile, output, maxSnapshots, summary, fromStart } = options;
+  const { model, bins, zeroTolerance, everyEpochs, everyBatches, statsOn, thread, logger, logFile, output, maxSnapshots, summary, fromStart } = options;
   if (model !== undefined && (model === null || typeof model !== 'object' || typeof (model as { getWeights?: unknown }).getWeights !== 'function' || !Array.isArray((model as { layers?: unknown }).layers))) {
     throw new TypeError(`The \`model\` option must be a tf.LayersModel (from tf.sequential() or tf.model()), but got ${show(model)}.`);
   }
@@ -34,6 +40,9 @@ export function validateCoreOptions(options: CoreOptions): ResolvedCoreOptions {
   }
   if (statsOn !== undefined && !STATS_ON.includes(statsOn)) {
     throw new RangeError(`The \`statsOn\` option must be one of ${STATS_ON.map((v) => `'${v}'`).join(', ')}, but got ${show(statsOn)}.`);
+  }
+  if (thread !== undefined && thread !== 'auto' && thread !== 'main' && thread !== 'worker') {
+    throw new RangeError(`The \`thread\` option must be 'auto', 'main' or 'worker', but got ${show(thread)}.`);
   }
   if (everyEpochs !== undefined && everyBatches !== undefined) {
     throw new TypeError(`The \`everyEpochs\` and \`everyBatches\` options cannot be combined, but got everyEpochs ${show(everyEpochs)} and everyBatches ${show(everyBatches)}.`);
@@ -60,6 +69,7 @@ export function validateCoreOptions(options: CoreOptions): ResolvedCoreOptions {
     everyEpochs: everyBatches !== undefined ? null : everyEpochs === undefined ? 1 : positiveInteger('everyEpochs', everyEpochs, Number.MAX_SAFE_INTEGER),
     everyBatches: everyBatches === undefined ? null : positiveInteger('everyBatches', everyBatches, Number.MAX_SAFE_INTEGER),
     statsOn: statsOn ?? 'auto',
+    thread: thread === 'main' || thread === 'worker' ? thread : everyBatches !== undefined && cores() >= 2 ? 'worker' : 'main',
     logger,
     ...files,
     maxSnapshots: maxSnapshots === undefined ? 1000 : positiveInteger('maxSnapshots', maxSnapshots, Number.MAX_SAFE_INTEGER, 2),

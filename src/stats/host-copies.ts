@@ -12,7 +12,7 @@
  * pages.
  */
 import type { WeightStats } from '../history-types';
-import { measureWithPasses } from './host-engine';
+import { measureWithPasses } from './host-measure';
 import type { StatsConfig } from './types';
 import { align4, WasmPasses } from './wasm-passes';
 

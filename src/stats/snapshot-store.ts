@@ -10,6 +10,12 @@
  * - Device engine: a copy is a `tf.clone`, a new tensor on the same buffer, which stays as it was
  *   because tfjs variables never write in place (`assign` moves the variable to a new buffer), so
  *   the copy stays on the device. Copies are disposed when replaced and by `dispose()`.
+ * - Host engine on the measuring worker (`thread: 'worker'`): the same copies, kept by the worker
+ *   (./measure-thread.ts). `send` copies the weights into memory shared with the worker and
+ *   returns at once; the worker measures them while training goes on, and `receive` waits for the
+ *   numbers. The staging memory is kept from snapshot to snapshot (allocating it each time cost
+ *   more than the copy), so the weights' bytes are held once more than on the calling thread
+ *   (`stagingBytes`).
  * If the engine changes between snapshots (a `fit` on another backend), the copies are converted.
  */
 import * as tf from '@tensorflow/tfjs';
@@ -17,8 +23,9 @@ import type { WeightStats } from '../history-types';
 import { computeStats } from './device-engine';
 import { resolveStatsPath, StatsOn } from './engine-choice';
 import { float32Values } from './host-engine';
-import { HostCopies } from './host-copies';
-import type { StatsConfig } from './types';
+import { CopyValues, HostCopies } from './host-copies';
+import { MeasureThread } from './measure-thread';
+import { sameShape, StatsConfig } from './types';
 
 interface DeviceCopies {
   shape: number[];
@@ -31,6 +38,13 @@ interface DeviceCopies {
 export interface SnapshotStoreOptions {
   /** Keep each weight's initial value and measure `fromStart` against it. @default true */
   fromStart?: boolean;
+  /** Where the host engine measures: on the calling thread, or on the measuring worker. @default 'main' */
+  thread?: 'main' | 'worker';
+}
+
+/** A measurement sent to the worker; `receive()` waits for its numbers (once). */
+export interface PendingStats {
+  receive(): Record<string, WeightStats>;
 }
 
 interface NamedWeight {
@@ -42,11 +56,21 @@ export class SnapshotStore {
   private readonly device = new Map<string, DeviceCopies>();
   private readonly host: HostCopies;
   private readonly fromStart: boolean;
+  private readonly useWorker: boolean;
+  private thread: MeasureThread | null = null;
+  /** Shapes of the weights whose copies the worker holds. */
+  private readonly workerShapes = new Map<string, number[]>();
 
   constructor(private readonly config: StatsConfig, private readonly statsOn: StatsOn = 'auto',
     options: SnapshotStoreOptions = {}) {
     this.fromStart = options.fromStart ?? true;
+    this.useWorker = options.thread === 'worker';
     this.host = new HostCopies(config, this.fromStart);
+  }
+
+  /** Whether `send` hands the measurement to the worker (the host engine, on the worker). */
+  get defers(): boolean {
+    return this.useWorker && resolveStatsPath(this.statsOn) === 'host';
   }
 
   /**
@@ -56,6 +80,58 @@ export class SnapshotStore {
    * are dropped, so memory follows the weights watched now.
    */
   async measure(weights: NamedWeight[]): Promise<Record<string, WeightStats>> {
+    if (this.defers) return this.send(weights).receive();
+    this.dropStale(weights);
+    return resolveStatsPath(this.statsOn) === 'host' ? this.measureOnHost(weights) : this.measureOnDevice(weights);
+  }
+
+  /**
+   * Starts measuring on the worker (see `defers`) and returns before the numbers are known: the
+   * weights are copied now, so training may change them at once. Measurements are answered in
+   * the order they were sent.
+   */
+  send(weights: NamedWeight[]): PendingStats {
+    this.dropStale(weights);
+    const drop = [...this.workerShapes].filter(([name, shape]) => {
+      const now = weights.find((w) => w.name === name);
+      return now !== undefined && !sameShape(shape, now.value.shape);
+    }).map(([name]) => name);
+    const adopt = [...this.device].map(([name, kept]) => { // the engine changed: convert the copies
+      const values: CopyValues = {
+        previous: float32Values(kept.previous).slice(), initial: kept.initial && float32Values(kept.initial).slice(),
+        previousL2: kept.previousL2, initialL2: kept.initialL2,
+      };
+      this.dropDevice(name);
+      return { name, values };
+    });
+    let thread = this.thread;
+    if (thread === null) {
+      this.workerShapes.clear(); // a new worker holds no copies
+      thread = this.thread = new MeasureThread(this.config, this.fromStart);
+    }
+    // Each weight is copied as it is read (a view of the wasm heap is valid until the next read).
+    const id = thread.measure(weights.map(({ name, value }) => ({ name, shape: value.shape.slice(), values: float32Values(value) })), drop, adopt);
+    this.workerShapes.clear();
+    for (const { name, value } of weights) this.workerShapes.set(name, value.shape.slice());
+    return {
+      receive: () => {
+        try {
+          const stats = thread.receive(id);
+          return Object.fromEntries(weights.map((w, i) => [w.name, stats[i]]));
+        } catch (error) {
+          this.stopThread(); // its copies may be lost: the next snapshot starts a new worker, without drift
+          throw error;
+        }
+      },
+    };
+  }
+
+  /**
+   * Drops the copies of weights whose shape changed (a layer rebuilt under the same name), so
+   * they start over, and of weights no longer measured (a monitor moved to another model), so
+   * memory follows the weights watched now.
+   */
+  private dropStale(weights: NamedWeight[]): void {
     const shapes = new Map(weights.map((w) => [w.name, w.value.shape]));
     const stale = (name: string, kept: number[] | undefined) => {
       const shape = shapes.get(name);
@@ -67,7 +143,12 @@ export class SnapshotStore {
     for (const name of this.host.names()) {
       if (stale(name, this.host.shapeOf(name))) this.host.drop(name);
     }
-    return resolveStatsPath(this.statsOn) === 'host' ? this.measureOnHost(weights) : this.measureOnDevice(weights);
+  }
+
+  private stopThread(): void {
+    this.thread?.terminate();
+    this.thread = null;
+    this.workerShapes.clear();
   }
 
   private dropDevice(name: string): void {
@@ -76,14 +157,19 @@ export class SnapshotStore {
     this.device.delete(name);
   }
 
-  /** Bytes of the host copies held (the device copies live on the backend). */
+  /** Bytes of the host copies held (the device copies live on the backend), on the worker as of its last answer. */
   get hostBytes(): number {
-    return this.host.bytes;
+    return this.host.bytes + (this.thread?.held.bytes ?? 0);
+  }
+
+  /** Bytes of the arrays the weights are copied into for the measuring worker (0 on the calling thread). */
+  get stagingBytes(): number {
+    return this.thread?.stagingBytes ?? 0;
   }
 
   /** Bytes of the host engine's whole WebAssembly memory: the copies, a scratch chunk and the counts. */
   get hostMemoryBytes(): number {
-    return this.host.memoryBytes;
+    return this.host.memoryBytes + (this.thread?.held.memoryBytes ?? 0);
   }
 
   private measureOnHost(weights: NamedWeight[]): Record<string, WeightStats> {
@@ -102,8 +188,15 @@ export class SnapshotStore {
   }
 
   private async measureOnDevice(weights: NamedWeight[]): Promise<Record<string, WeightStats>> {
+    const fromWorker = new Map<string, CopyValues | null>();
+    if (this.thread !== null && this.workerShapes.size > 0) {
+      const names = weights.map((w) => w.name).filter((name) => this.workerShapes.has(name));
+      const taken = this.thread.take(names);
+      names.forEach((name, i) => fromWorker.set(name, taken[i]));
+      this.stopThread(); // nothing left in it
+    }
     for (const { name, value } of weights) { // the engine changed: convert the copies
-      const values = this.host.take(name);
+      const values = fromWorker.get(name) ?? this.host.take(name);
       if (values) {
         this.device.set(name, {
           shape: value.shape.slice(), previous: tf.tensor(values.previous, value.shape), previousL2: values.previousL2,
@@ -141,5 +234,6 @@ export class SnapshotStore {
   dispose(): void {
     for (const name of [...this.device.keys()]) this.dropDevice(name);
     this.host.dispose();
+    this.stopThread();
   }
 }

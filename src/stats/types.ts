@@ -2,7 +2,7 @@
  * What both statistics engines share: their inputs and configuration, and the rules that do not
  * depend on how the numbers were computed (a 0-element weight, a relative change, shape checks).
  */
-import * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs';
 import type { WeightStats } from '../history-types';
 
 export interface StatsConfig {
@@ -43,11 +43,16 @@ export function emptyStats(drift: boolean, fromStart: boolean, bins: number): We
   return stats;
 }
 
+/** Whether two shapes are equal (this module loads no tfjs at run time: the measuring worker imports it). */
+export function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((d, i) => d === b[i]);
+}
+
 /** Throws when a `previous` or `initial` copy does not have the value's shape. */
 export function checkInput(input: StatsInput, i: number): void {
   for (const key of ['previous', 'initial'] as const) {
     const ref = input[key];
-    if (ref && !tf.util.arraysEqual(ref.shape, input.value.shape)) {
+    if (ref && !sameShape(ref.shape, input.value.shape)) {
       throw new RangeError(`Input ${i}: \`${key}\` has shape [${ref.shape}] but the value has shape [${input.value.shape}].`);
     }
   }

@@ -134,6 +134,8 @@ describe('compare', () => {
 });
 
 describe('--fail-on', () => {
+  /** The CLI's count of alerts: "1 alert", "2 alerts" (the diverging run stops with one error alert or more). */
+  const alerts = (n: number) => `${n} alert${n === 1 ? '' : 's'}`;
   it('exits 1 when the history holds an alert at or above the severity, and says so on stderr', () => {
     const h = read(files.diverging);
     // Conditions that started, each once: not their reminders or their clearing.
@@ -142,16 +144,16 @@ describe('--fail-on', () => {
     const errors = conditions.filter((a) => a.severity === 'error').length;
     expect(warnOrAbove).toBeLessThan(h.alerts.filter((a) => a.severity !== 'info').length);
     expect(runCli(['summary', 'diverging.json', '--fail-on', 'warn'], dir)).toMatchObject({
-      status: 1, stderr: `tfjs-param-monitor: diverging.json: ${warnOrAbove} alerts at or above warn (--fail-on warn)\n`,
+      status: 1, stderr: `tfjs-param-monitor: diverging.json: ${alerts(warnOrAbove)} at or above warn (--fail-on warn)\n`,
     });
     expect(runCli(['alerts', 'diverging.json', '--fail-on', 'error', '--json'], dir)).toMatchObject({
-      status: 1, stderr: `tfjs-param-monitor: diverging.json: ${errors} alerts at or above error (--fail-on error)\n`,
+      status: 1, stderr: `tfjs-param-monitor: diverging.json: ${alerts(errors)} at or above error (--fail-on error)\n`,
     });
     expect(runCli(['summary', 'twoFits.json', '--fail-on', 'info'], dir)).toMatchObject({
       status: 1, stderr: 'tfjs-param-monitor: twoFits.json: 2 alerts at or above info (--fail-on info)\n',
     });
     expect(runCli(['compare', 'healthy.json', 'diverging.json', '--fail-on', 'warn'], dir)).toMatchObject({
-      status: 1, stderr: `tfjs-param-monitor: diverging.json: ${warnOrAbove} alerts at or above warn (--fail-on warn)\n`,
+      status: 1, stderr: `tfjs-param-monitor: diverging.json: ${alerts(warnOrAbove)} at or above warn (--fail-on warn)\n`,
     });
   });
 
@@ -159,7 +161,7 @@ describe('--fail-on', () => {
     const errors = read(files.diverging).alerts.filter((a) => a.severity === 'error').length;
     expect(runCli(['report', 'diverging.json', '-o', 'gate.html', '--fail-on', 'error'], dir)).toEqual({
       status: 1, stdout: expect.stringMatching(/^wrote gate\.html \(\d+ KiB\)\n$/),
-      stderr: `tfjs-param-monitor: diverging.json: ${errors} alerts at or above error (--fail-on error)\n`,
+      stderr: `tfjs-param-monitor: diverging.json: ${alerts(errors)} at or above error (--fail-on error)\n`,
     });
     expect(fs.readFileSync(path.join(dir, 'gate.html'), 'utf8')).toMatch(/^<!DOCTYPE html>[^]*<\/html>\n$/);
   });
