@@ -165,7 +165,11 @@ export interface Snapshot {
   batch?: number;
   /** ISO-8601 time it was taken. */
   time: string;
-  /** Milliseconds spent reading the weights and computing their statistics, to the microsecond. */
+  /**
+   * Milliseconds the training thread spent on the snapshot, to the microsecond: reading the weights
+   * and computing their statistics; for a batch snapshot on the measuring worker, copying the
+   * weights out and any wait for the worker's answer (see the `thread` option).
+   */
   computeMs: number;
   /** Statistics of every watched weight, keyed by weight name. */
   stats: Record<string, WeightStats>;
@@ -280,6 +284,11 @@ export interface HistoryDocument {
     maxSnapshots: number;
     /** The `fromStart` option: false when `fromStart` statistics were not measured. */
     fromStart: boolean;
+    /**
+     * The `thread` option, resolved: where the host engine measured. On `worker`, `computeMs` of a
+     * batch snapshot is the training thread's share. Absent in files from before the option.
+     */
+    thread?: 'main' | 'worker';
   };
   /** The census of the model at the latest `fit`. */
   model: ModelRecord;

@@ -281,6 +281,7 @@ export class ParamMonitor extends tf.Callback {
         bins: this.options.bins, zeroTolerance: this.options.zeroTolerance,
         everyEpochs: this.options.everyEpochs, everyBatches: this.options.everyBatches,
         statsOn: this.options.statsOn, maxSnapshots: this.options.maxSnapshots, fromStart: this.options.fromStart,
+        thread: this.options.thread,
       },
       model: this.census?.model ?? { name: '', totalParams: 0, trainableParams: 0, nonTrainableParams: 0, layers: [] },
       weights: this.census ? this.census.weights.map((w) => w.record) : [],

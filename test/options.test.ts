@@ -76,9 +76,9 @@ describe('option validation', () => {
 
   it('keeps valid zeros and fills documented defaults', () => {
     const history = paramMonitor({ logger: false, zeroTolerance: 0, bins: 1 }).toJSON();
-    expect(history.options).toEqual({ bins: 1, zeroTolerance: 0, everyEpochs: 1, everyBatches: null, statsOn: 'auto', maxSnapshots: 1000, fromStart: true });
-    expect(paramMonitor({ logger: false }).toJSON().options).toEqual({ bins: 30, zeroTolerance: 0, everyEpochs: 1, everyBatches: null, statsOn: 'auto', maxSnapshots: 1000, fromStart: true });
-    expect(paramMonitor({ logger: false, everyBatches: 10 }).toJSON().options).toEqual({ bins: 30, zeroTolerance: 0, everyEpochs: null, everyBatches: 10, statsOn: 'auto', maxSnapshots: 1000, fromStart: true });
+    expect(history.options).toEqual({ bins: 1, zeroTolerance: 0, everyEpochs: 1, everyBatches: null, statsOn: 'auto', maxSnapshots: 1000, fromStart: true, thread: 'main' });
+    expect(paramMonitor({ logger: false }).toJSON().options).toEqual({ bins: 30, zeroTolerance: 0, everyEpochs: 1, everyBatches: null, statsOn: 'auto', maxSnapshots: 1000, fromStart: true, thread: 'main' });
+    expect(paramMonitor({ logger: false, everyBatches: 10, thread: 'main' }).toJSON().options).toEqual({ bins: 30, zeroTolerance: 0, everyEpochs: null, everyBatches: 10, statsOn: 'auto', maxSnapshots: 1000, fromStart: true, thread: 'main' });
   });
 
   it('an unused monitor still exports a well-formed, empty history', () => {

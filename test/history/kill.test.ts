@@ -141,4 +141,19 @@ describe('files after the process ends', () => {
     expect(records.filter((r) => r.event === 'snapshot').map((r) => r.epoch)).toEqual(Array.from({ length: 21 }, (_, i) => i));
     expect(loadHistory(output).runs[0].endEpoch).toBe(20);
   });
+
+  it.each(['no-dispose', 'exit'])('a child that snapshots every batch on the measuring worker ends (%s) and loses no record', async (ending) => {
+    const dir = fs.mkdtempSync(path.join(tmp, `worker-${ending}-`));
+    const output = path.join(dir, 'params.json');
+    const logFile = path.join(dir, 'monitor.jsonl');
+    const outcome = await runChild([output, logFile, '3', '1', ending], () => false); // 8 batches an epoch
+    expect(outcome.code).toBe(0);
+    const { records, torn } = logLines(logFile);
+    expect(torn).toBe(0);
+    const batches = Array.from({ length: 24 }, (_, i) => i + 1);
+    expect(records.filter((r) => r.event === 'snapshot').map((r) => r.batch ?? 0)).toEqual([0, ...batches]);
+    const history = loadHistory(output);
+    expect(history.snapshots.map((s) => s.batch ?? 0)).toEqual([0, ...batches]);
+    expect(history.runs[0].endEpoch).toBe(3);
+  });
 });

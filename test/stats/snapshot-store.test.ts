@@ -43,7 +43,7 @@ function mismatches(stats: Record<string, WeightStats>, k: number, fromStart: bo
   });
 }
 
-describe('the snapshot store', () => {
+describe.each(['main', 'worker'] as const)('the snapshot store, host engine on the %s thread', (thread) => {
   beforeAll(async () => {
     expect(await tf.setBackend('cpu')).toBe(true);
   });
@@ -53,7 +53,7 @@ describe('the snapshot store', () => {
   expectNoLeaks();
 
   it.each([true, false])('holds the weights\' bytes twice on the host engine, once without fromStart (fromStart %s)', async (fromStart) => {
-    const store = new SnapshotStore(CONFIG, 'auto', { fromStart });
+    const store = new SnapshotStore(CONFIG, 'auto', { fromStart, thread });
     const weightBytes = (1000 + 7) * 4;
     const before = tf.memory().numTensors;
     await snapshot(store, 0);
@@ -70,7 +70,7 @@ describe('the snapshot store', () => {
   });
 
   it('continues drift when the engine changes between snapshots, and frees every copy', async () => {
-    const store = new SnapshotStore(CONFIG, 'auto');
+    const store = new SnapshotStore(CONFIG, 'auto', { thread });
     const before = tf.memory().numTensors;
     await snapshot(store, 0); // cpu: host engine
     await tf.setBackend(OTHER);
@@ -87,7 +87,7 @@ describe('the snapshot store', () => {
   });
 
   it.each(['host', 'device'] as const)('starts a weight over when its shape changes, and drops copies of weights gone (%s)', async (statsOn) => {
-    const store = new SnapshotStore(CONFIG, statsOn);
+    const store = new SnapshotStore(CONFIG, statsOn, { thread });
     const before = tf.memory().numTensors;
     await snapshot(store, 0);
     const reshaped = tf.tensor(steps[1].kernel, [25, 40]);
@@ -104,5 +104,33 @@ describe('the snapshot store', () => {
     expect(tf.memory().numTensors).toBe(before + (statsOn === 'device' ? 2 : 0));
     store.dispose();
     expect(tf.memory().numTensors).toBe(before);
+  });
+});
+
+describe('the snapshot store on the measuring worker', () => {
+  beforeAll(async () => {
+    await tf.setBackend('cpu');
+  });
+  expectNoLeaks();
+
+  it('returns from send before the numbers, which receive gives; the weights are copied at send', async () => {
+    const store = new SnapshotStore(CONFIG, 'auto', { thread: 'worker' });
+    expect(store.defers).toBe(true);
+    await snapshot(store, 0);
+    const kernel = tf.tidy(() => tf.variable(tf.tensor(steps[1].kernel, [40, 25])));
+    const bias = tf.tensor(steps[1].bias, [7]);
+    const pending = store.send([{ name: 'kernel', value: kernel }, { name: 'bias', value: bias }]);
+    tf.tidy(() => kernel.assign(tf.zerosLike(kernel))); // training goes on: the snapshot still measures step 1
+    expect(mismatches(pending.receive(), 1, true)).toEqual([]);
+    expect(store.stagingBytes).toBe((1000 + 7) * 4 + 4); // the bias padded to 4 elements
+    expect(store.hostBytes).toBe(2 * (1000 + 7) * 4);
+    tf.dispose([kernel, bias]);
+    store.dispose();
+    expect([store.stagingBytes, store.hostBytes]).toEqual([0, 0]);
+  });
+
+  it('does not defer on the main thread or on the device engine', () => {
+    expect(new SnapshotStore(CONFIG, 'auto', { thread: 'main' }).defers).toBe(false);
+    expect(new SnapshotStore(CONFIG, 'device', { thread: 'worker' }).defers).toBe(false);
   });
 });

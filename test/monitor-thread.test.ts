@@ -1,0 +1,147 @@
+/**
+ * Batch snapshots measured on the measuring worker (`thread: 'worker'`, the default with
+ * `everyBatches`), through real `model.fit` runs: the same statistics as on the training thread,
+ * checked against float64 from copies a probe takes at every batch; the work really overlaps the
+ * next batch (the log line comes one batch later); `stopOn` acts one batch later; reading the
+ * history mid-fit includes the batch just ended.
+ */
+import * as os from 'os';
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import { Writable } from 'stream';
+import * as winston from 'winston';
+import { paramMonitor } from '../src';
+import type { HistoryDocument } from '../src/history-types';
+import { validateCoreOptions } from '../src/validate-options';
+import { loadMnist } from './helpers/mnist';
+import { compareStats, referenceStats } from './helpers/reference';
+import { expectNoLeaks } from './helpers/tensor-leaks';
+
+type Weights = Map<string, Float32Array>;
+const copyWeights = (model: tf.LayersModel): Weights => new Map(model.weights.map((w) => [w.name, Float32Array.from(w.read().dataSync())]));
+
+function mlp(): tf.Sequential {
+  const model = tf.sequential();
+  model.add(tf.layers.dense({ units: 16, activation: 'relu', inputShape: [784] }));
+  model.add(tf.layers.dense({ units: 10, activation: 'softmax' }));
+  model.compile({ optimizer: 'adam', loss: 'categoricalCrossentropy' });
+  return model;
+}
+
+/** A winston logger that records each snapshot line's batch with the batches the probe saw end by then. */
+function snapshotLog(ended: () => number): { logger: winston.Logger; lines: { batch: number; ended: number }[] } {
+  const lines: { batch: number; ended: number }[] = [];
+  const stream = new Writable({
+    objectMode: true,
+    write(info: Record<string, unknown>, _encoding, done) {
+      if (info.event === 'snapshot') lines.push({ batch: (info.batch as number | undefined) ?? 0, ended: ended() });
+      done();
+    },
+  });
+  return { logger: winston.createLogger({ transports: [new winston.transports.Stream({ stream })] }), lines };
+}
+
+describe.each(['cpu', 'wasm'])('batch snapshots on the measuring worker, %s backend', (backend) => {
+  beforeAll(async () => {
+    await tf.setBackend(backend);
+  });
+  expectNoLeaks();
+
+  it('record what the training thread records, exact against float64, one batch later', async () => {
+    const { xs, ys } = loadMnist(256, { flat: true });
+    const model = mlp();
+    let ended = 0;
+    const copies: Weights[] = [];
+    const probe = new tf.CustomCallback({
+      onTrainBegin: async () => { copies.push(copyWeights(model)); },
+      onBatchEnd: async () => { ended += 1; copies.push(copyWeights(model)); },
+    });
+    const logs = { main: snapshotLog(() => ended), worker: snapshotLog(() => ended) };
+    const onMain = paramMonitor({ everyBatches: 1, thread: 'main', logger: logs.main.logger });
+    const onWorker = paramMonitor({ everyBatches: 1, logger: logs.worker.logger }); // 'auto' on 2 cores
+    await model.fit(xs, ys, { epochs: 2, batchSize: 32, callbacks: [probe, onMain, onWorker] }); // 8 batches an epoch
+    const [main, worker] = [onMain.toJSON(), onWorker.toJSON()];
+    await Promise.all([onMain.dispose(), onWorker.dispose()]);
+    model.dispose();
+    tf.dispose([xs, ys]);
+
+    const batches = Array.from({ length: 17 }, (_, i) => i);
+    expect(worker.snapshots.map((s) => s.batch ?? 0)).toEqual(batches);
+    expect(worker.snapshots.map((s) => s.stats)).toEqual(main.snapshots.map((s) => s.stats));
+    const config = { bins: 30, zeroTolerance: 0 };
+    const norm = (a: Float32Array) => referenceStats({ value: a }, config).stats.l2Norm;
+    const errors = worker.snapshots.slice(1).flatMap((snapshot, i) => Object.entries(snapshot.stats).flatMap(([name, stats]) => {
+      const [x, p, q] = [copies[i + 1].get(name)!, copies[i].get(name)!, copies[0].get(name)!];
+      const ref = referenceStats({ value: x, previous: p, previousL2: norm(p), initial: q, initialL2: norm(q) }, config);
+      return compareStats(stats, ref).map((m) => `${name} at batch ${snapshot.batch}: ${m}`);
+    }));
+    expect(errors).toEqual([]);
+
+    // On the training thread each batch's line comes as the batch ends; from the worker, as the
+    // next one ends (the last at the end of fit, when nothing follows).
+    expect(logs.main.lines).toEqual(batches.map((b) => ({ batch: b, ended: b })));
+    expect(logs.worker.lines).toEqual(batches.map((b) => ({ batch: b, ended: b === 0 ? 0 : Math.min(b + 1, 16) })));
+  });
+
+  it('the history read mid-fit holds the batch just ended', async () => {
+    const { xs, ys } = loadMnist(128, { flat: true });
+    const model = mlp();
+    const monitor = paramMonitor({ everyBatches: 2, thread: 'worker', logger: false });
+    const seen: number[] = [];
+    const reader = new tf.CustomCallback({ onBatchEnd: async () => { seen.push(monitor.toJSON().snapshots.length); } });
+    await model.fit(xs, ys, { epochs: 1, batchSize: 16, callbacks: [monitor, reader] }); // 8 batches
+    expect(seen).toEqual([1, 2, 2, 3, 3, 4, 4, 5]);
+    await monitor.dispose();
+    model.dispose();
+    tf.dispose([xs, ys]);
+  });
+});
+
+describe('stopOn with batch snapshots', () => {
+  beforeAll(async () => {
+    await tf.setBackend('cpu');
+  });
+  expectNoLeaks();
+
+  /** SGD past its stability limit, seeded and unshuffled: the same batches overflow in every run. */
+  async function diverge(thread: 'main' | 'worker'): Promise<{ history: HistoryDocument; trained: number }> {
+    const x = tf.randomUniform([256, 8], -3, 3, 'float32', 1);
+    const y = tf.tidy(() => tf.matMul(x, tf.randomUniform([8, 1], -1, 1, 'float32', 2)));
+    const model = tf.sequential({ layers: [tf.layers.dense({ units: 1, inputShape: [8], kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }) })] });
+    const optimizer = tf.train.sgd(0.4);
+    model.compile({ optimizer, loss: 'meanSquaredError' });
+    const monitor = paramMonitor({ everyBatches: 1, thread, stopOn: ['non-finite'], logger: false });
+    let trained = 0;
+    const counter = new tf.CustomCallback({ onBatchEnd: async () => { trained += 1; } });
+    await model.fit(x, y, { epochs: 100, batchSize: 32, shuffle: false, callbacks: [counter, monitor] });
+    const history = monitor.toJSON();
+    await monitor.dispose();
+    model.dispose();
+    optimizer.dispose();
+    tf.dispose([x, y]);
+    return { history, trained };
+  }
+
+  it('stops training one batch later on the worker, after the same alert', async () => {
+    const [main, worker] = [await diverge('main'), await diverge('worker')];
+    const nonFinite = (h: HistoryDocument) => h.alerts.find((a) => a.kind === 'non-finite' && a.status === 'started')!.batch;
+    const at = nonFinite(main.history);
+    expect(at).toBeGreaterThan(10);
+    expect(nonFinite(worker.history)).toBe(at);
+    expect(main.trained).toBe(at);
+    expect(worker.trained).toBe(at! + 1);
+  });
+});
+
+describe('the thread option', () => {
+  it('is checked when the monitor is created', () => {
+    expect(() => paramMonitor({ thread: 'gpu' as never })).toThrow(/The `thread` option must be 'auto', 'main' or 'worker', but got "gpu"/);
+  });
+
+  it('auto: the worker for batch snapshots on two cores or more, the training thread for epochs', () => {
+    expect(validateCoreOptions({ everyBatches: 1 }).thread).toBe(os.availableParallelism() >= 2 ? 'worker' : 'main');
+    expect(validateCoreOptions({}).thread).toBe('main');
+    expect(validateCoreOptions({ everyBatches: 1, thread: 'main' }).thread).toBe('main');
+    expect(validateCoreOptions({ thread: 'worker' }).thread).toBe('worker');
+  });
+});
