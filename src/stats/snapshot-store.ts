@@ -58,6 +58,8 @@ export class SnapshotStore {
   private readonly fromStart: boolean;
   private readonly useWorker: boolean;
   private thread: MeasureThread | null = null;
+  /** Whether a failed worker took initial copies with it. */
+  private lostInitial = false;
   /** Shapes of the weights whose copies the worker holds. */
   private readonly workerShapes = new Map<string, number[]>();
 
@@ -107,7 +109,9 @@ export class SnapshotStore {
     let thread = this.thread;
     if (thread === null) {
       this.workerShapes.clear(); // a new worker holds no copies
-      thread = this.thread = new MeasureThread(this.config, this.fromStart);
+      // After a worker failed, the initial copies are gone: fromStart cannot resume (a later
+      // snapshot taken as the start would make it wrong), so the new worker keeps none.
+      thread = this.thread = new MeasureThread(this.config, this.fromStart && !this.lostInitial);
     }
     // Each weight is copied as it is read (a view of the wasm heap is valid until the next read).
     const id = thread.measure(weights.map(({ name, value }) => ({ name, shape: value.shape.slice(), values: float32Values(value) })), drop, adopt);
@@ -119,7 +123,9 @@ export class SnapshotStore {
           const stats = thread.receive(id);
           return Object.fromEntries(weights.map((w, i) => [w.name, stats[i]]));
         } catch (error) {
-          this.stopThread(); // its copies may be lost: the next snapshot starts a new worker, without drift
+          // Its copies may be lost: the next snapshot starts a new worker, without drift.
+          this.lostInitial ||= this.fromStart && this.workerShapes.size > 0;
+          this.stopThread();
           throw error;
         }
       },
