@@ -99,10 +99,16 @@ const table = (header, rows) => {
     const held = await memoryHeld(model.weights.map((w) => w.read()));
     model.dispose();
     results.memory = { weightBytes, ...held };
-    console.log('Memory held by the monitor on the demo model (bytes):\n');
-    table(['model weights', 'copies held', 'copies / weights', 'whole wasm memory', 'with fromStart: false: copies', 'ratio', 'whole wasm memory'],
-      [[weightBytes, held.fromStart, fmt(held.fromStart / weightBytes, 2), held.fromStartMemory,
-        held.noFromStart, fmt(held.noFromStart / weightBytes, 2), held.noFromStartMemory]]);
+    // Held in all: the whole wasm memory (the copies are in it), plus the staging memory on the worker.
+    const memoryRows = ['main', 'worker'].flatMap((thread) => [true, false].map((fromStart) => {
+      const m = thread === 'main' ? held : held.worker;
+      const staging = thread === 'main' ? 0 : m.staging;
+      const [copies, memory] = fromStart ? [m.fromStart, m.fromStartMemory] : [m.noFromStart, m.noFromStartMemory];
+      return [thread === 'main' ? 'training thread' : 'worker', fromStart ? 'true' : 'false', copies, fmt(copies / weightBytes, 2),
+        memory, staging, memory + staging, fmt((memory + staging) / weightBytes, 2)];
+    }));
+    console.log(`Memory held by the monitor on the demo model, whose weights are ${weightBytes} bytes (float32), after 3 snapshots (bytes):\n`);
+    table(['host engine on', 'fromStart', 'copies held', 'copies / weights', 'whole wasm memory', 'staging (worker)', 'held in all', 'all / weights'], memoryRows);
   }
 
   for (const backend of BACKENDS) {
