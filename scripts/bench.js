@@ -28,7 +28,6 @@ const { snapshotVsFloor, perWeightOverhead, peers, memoryHeld } = require('./ben
 const { trainingOverhead, demoModel } = require('./bench/training');
 const { withinFitOverhead } = require('./bench/within-fit');
 const { threadCpuSource } = require('./bench/timing');
-const { verdict } = require('./bench/ratio-ci');
 
 const quick = process.argv.includes('--quick');
 const outIndex = process.argv.indexOf('--out');
@@ -163,10 +162,16 @@ const table = (header, rows) => {
     const epochs = quick ? 3 : { wasm: 100, cpu: 30 }[backend];
     results.withinFit.push(await withinFitOverhead(backend, { epochs }));
   }
-  console.log('Every batch, within one long fit: the monitor on for 8 batches, off for 8, alternating; mean batch time on / off per pair of blocks, geometric mean with a 95% interval; A/A: a fit with both blocks off.\n');
-  table(['backend', 'epochs', 'block pairs', 'on / off, CPU', 'A/A, CPU', 'on / off, wall', 'A/A, wall'],
-    results.withinFit.map((r) => [r.backend, r.epochs, r.pairs, `${ci(r.onOff.cpu)} ${verdict(r.onOff.cpu, 0.05)}`, ci(r.aa.cpu),
-      ci(r.onOff.wall), ci(r.aa.wall)]));
+  console.log('Every batch, within one long fit per thread the host engine measures on: the monitor on for 8 batches, off for 8, alternating; mean batch time on / off per pair of blocks, '
+    + 'geometric mean with a 95% interval; A/A: one fit per backend with both blocks off. Target (< 5%) judged on the training thread\'s CPU time; '
+    + 'the process\'s counts the measuring worker on another core too.\n');
+  table(['backend', 'host engine on', 'epochs', 'block pairs', 'on / off, training-thread CPU (< 5%)', 'A/A, training-thread CPU',
+    'on / off, process CPU', 'A/A, process CPU', 'on / off, wall', 'A/A, wall'],
+    results.withinFit.flatMap((r) => ['main', 'worker'].map((thread) => {
+      const onOff = r.onOff[thread];
+      return [r.backend, thread === 'main' ? 'training thread' : 'worker', r.epochs, r.pairs, `${ci(onOff.cpu)} ${onOff.verdict}`, ci(r.aa.cpu),
+        ci(onOff.processCpu), ci(r.aa.processCpu), ci(onOff.wall), ci(r.aa.wall)];
+    })));
 
   results.loadAverageAfter = os.loadavg();
   fs.writeFileSync(outFile, `${JSON.stringify(results, null, 2)}\n`);
