@@ -122,16 +122,25 @@ async function peers(n) {
   return { tfjsVis: vis, tensorBoard: board };
 }
 
-/** Bytes the store holds after 3 snapshots of the given weights, with and without fromStart. */
+/**
+ * Bytes the store holds after 3 snapshots of the given weights, with and without fromStart, with
+ * the host engine on the calling thread (the top-level fields, as before) and on the measuring
+ * worker (`worker`, which adds `staging`: the memory the weights are copied into for it).
+ */
 async function memoryHeld(weights) {
   const result = {};
-  for (const fromStart of [true, false]) {
-    const store = new SnapshotStore(CONFIG, 'auto', { fromStart });
-    for (let k = 0; k < 3; k += 1) await store.measure(weights.map((value, i) => ({ name: `w${i}`, value })));
-    result[fromStart ? 'fromStart' : 'noFromStart'] = store.hostBytes;
-    // The whole WebAssembly memory: the copies, one scratch chunk and the counts, in 64 KiB pages.
-    result[fromStart ? 'fromStartMemory' : 'noFromStartMemory'] = store.hostMemoryBytes;
-    store.dispose();
+  for (const thread of ['main', 'worker']) {
+    const into = thread === 'main' ? result : (result.worker = {});
+    for (const fromStart of [true, false]) {
+      const store = new SnapshotStore(CONFIG, 'auto', { fromStart, thread });
+      for (let k = 0; k < 3; k += 1) await store.measure(weights.map((value, i) => ({ name: `w${i}`, value })));
+      into[fromStart ? 'fromStart' : 'noFromStart'] = store.hostBytes;
+      // The whole WebAssembly memory: the copies, one scratch chunk and the counts, in 64 KiB pages
+      // (on the worker: its memory, as of its last answer, and any left on this thread).
+      into[fromStart ? 'fromStartMemory' : 'noFromStartMemory'] = store.hostMemoryBytes;
+      if (thread === 'worker') into.staging = store.stagingBytes; // the same with or without fromStart
+      store.dispose();
+    }
   }
   return result;
 }
