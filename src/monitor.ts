@@ -118,6 +118,7 @@ export class ParamMonitor extends tf.Callback {
 
   override async onBatchEnd(): Promise<void> {
     if (this.disposed) return;
+    this.settle(); // a snapshot from the worker is recorded one batch later, whatever `everyBatches`
     if (this.stopRequested) this.setStopTraining();
     this.batchesCompleted += 1;
     const every = this.options.everyBatches;

@@ -83,6 +83,20 @@ describe.each(['cpu', 'wasm'])('batch snapshots on the measuring worker, %s back
     expect(logs.worker.lines).toEqual(batches.map((b) => ({ batch: b, ended: b === 0 ? 0 : Math.min(b + 1, 16) })));
   });
 
+  it('records a batch snapshot when the next batch ends, whatever everyBatches', async () => {
+    const { xs, ys } = loadMnist(128, { flat: true });
+    const model = mlp();
+    let ended = 0;
+    const counter = new tf.CustomCallback({ onBatchEnd: async () => { ended += 1; } });
+    const log = snapshotLog(() => ended);
+    const monitor = paramMonitor({ everyBatches: 3, thread: 'worker', logger: log.logger });
+    await model.fit(xs, ys, { epochs: 1, batchSize: 16, callbacks: [counter, monitor] }); // 8 batches
+    expect(log.lines).toEqual([{ batch: 0, ended: 0 }, { batch: 3, ended: 4 }, { batch: 6, ended: 7 }, { batch: 8, ended: 8 }]);
+    await monitor.dispose();
+    model.dispose();
+    tf.dispose([xs, ys]);
+  });
+
   it('the history read mid-fit holds the batch just ended', async () => {
     const { xs, ys } = loadMnist(128, { flat: true });
     const model = mlp();
