@@ -87,7 +87,8 @@ export class MeasureThread {
    */
   measure(weights: WeightToSend[], drop: string[] = [], adopt: { name: string; values: CopyValues }[] = []): number {
     if (Atomics.load(this.control, ANSWER) < this.sent) this.wait(this.sent); // the staging memory is read until then
-    const same = drop.length === 0 && adopt.length === 0 && weights.length === this.staged.length
+    // The first request always sends a layout, even for no weights: the worker measures none before one.
+    const same = this.rows !== null && drop.length === 0 && adopt.length === 0 && weights.length === this.staged.length
       && weights.every((w, i) => w.name === this.staged[i].name && w.values.length === this.staged[i].view.length);
     const id = this.sent + 1;
     if (!same) {

@@ -129,6 +129,15 @@ describe('the snapshot store on the measuring worker', () => {
     expect([store.stagingBytes, store.hostBytes]).toEqual([0, 0]);
   });
 
+  it('measures no weights (a monitor that watches none), then some', async () => {
+    const store = new SnapshotStore(CONFIG, 'auto', { thread: 'worker' });
+    expect(await store.measure([])).toEqual({});
+    expect(store.send([]).receive()).toEqual({});
+    const stats = await snapshot(store, 0);
+    expect(Object.keys(stats)).toEqual(['kernel', 'bias']);
+    store.dispose();
+  });
+
   it('does not defer on the main thread or on the device engine', () => {
     expect(new SnapshotStore(CONFIG, 'auto', { thread: 'main' }).defers).toBe(false);
     expect(new SnapshotStore(CONFIG, 'device', { thread: 'worker' }).defers).toBe(false);
