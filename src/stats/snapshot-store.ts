@@ -206,7 +206,11 @@ export class SnapshotStore {
   private async measureOnDevice(weights: NamedWeight[]): Promise<Record<string, WeightStats>> {
     const fromWorker = new Map<string, CopyValues | null>();
     if (this.thread !== null && this.workerShapes.size > 0) {
-      const names = weights.map((w) => w.name).filter((name) => this.workerShapes.has(name));
+      // Not the copies of a weight whose shape changed (a layer rebuilt under the same name): it starts over.
+      const names = weights.filter(({ name, value }) => {
+        const shape = this.workerShapes.get(name);
+        return shape !== undefined && sameShape(shape, value.shape);
+      }).map((w) => w.name);
       let taken: (CopyValues | null)[];
       try {
         taken = this.thread.take(names);

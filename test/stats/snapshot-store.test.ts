@@ -198,6 +198,23 @@ describe('the snapshot store on the measuring worker', () => {
     }));
   });
 
+  it.each([[[25, 40]], [[10, 10]]])('starts a weight over when its shape changes as the engine goes to the device (kernel %j)', async (shape) => {
+    const store = new SnapshotStore(CONFIG, 'auto', { thread: 'worker' });
+    await snapshot(store, 0);
+    await tf.setBackend(OTHER);
+    const kernel = tf.tensor(steps[1].kernel.subarray(0, shape[0] * shape[1]), shape);
+    const bias = tf.tensor(steps[1].bias, [7]);
+    try {
+      const stats = await store.measure([{ name: 'kernel', value: kernel }, { name: 'bias', value: bias }]);
+      expect([stats.kernel.drift, stats.kernel.fromStart]).toEqual([undefined, undefined]);
+      expect(stats.bias.drift).toBeDefined();
+    } finally {
+      tf.dispose([kernel, bias]);
+      store.dispose();
+      await tf.setBackend('cpu');
+    }
+  });
+
   it('does not defer on the main thread or on the device engine', () => {
     expect(new SnapshotStore(CONFIG, 'auto', { thread: 'main' }).defers).toBe(false);
     expect(new SnapshotStore(CONFIG, 'device', { thread: 'worker' }).defers).toBe(false);
