@@ -249,7 +249,7 @@ export class SnapshotStore {
       } else {
         this.device.set(name, {
           shape: value.shape.slice(), previous: tf.clone(value), previousL2: l2,
-          initial: this.fromStart ? tf.clone(value) : null, initialL2: l2,
+          initial: this.fromStart && !this.lostInitial ? tf.clone(value) : null, initialL2: l2,
         });
       }
     });
