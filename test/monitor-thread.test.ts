@@ -97,6 +97,27 @@ describe.each(['cpu', 'wasm'])('batch snapshots on the measuring worker, %s back
     tf.dispose([xs, ys]);
   });
 
+  it('dispose() mid-fit records the snapshot in flight before the summary', async () => {
+    const { xs, ys } = loadMnist(128, { flat: true });
+    const model = mlp();
+    const events: string[] = [];
+    const stream = new Writable({
+      objectMode: true,
+      write(info: Record<string, unknown>, _encoding, done) {
+        events.push(info.event === 'snapshot' ? `snapshot ${(info.batch as number | undefined) ?? 0}` : String(info.event));
+        done();
+      },
+    });
+    const monitor = paramMonitor({ everyBatches: 1, thread: 'worker', logger: winston.createLogger({ transports: [new winston.transports.Stream({ stream })] }) });
+    let ended = 0;
+    const disposer = new tf.CustomCallback({ onBatchEnd: async () => { if (++ended === 3) await monitor.dispose(); } });
+    await model.fit(xs, ys, { epochs: 1, batchSize: 16, callbacks: [monitor, disposer] });
+    expect(events).toEqual(['census', 'snapshot 0', 'snapshot 1', 'snapshot 2', 'snapshot 3', 'summary']);
+    expect(monitor.toJSON().snapshots.map((s) => s.batch ?? 0)).toEqual([0, 1, 2, 3]);
+    model.dispose();
+    tf.dispose([xs, ys]);
+  });
+
   it('the history read mid-fit holds the batch just ended', async () => {
     const { xs, ys } = loadMnist(128, { flat: true });
     const model = mlp();
