@@ -69,7 +69,9 @@ export class ParamMonitor extends tf.Callback {
     this.sink = new LogSink(this.options);
     this.output = this.options.output === undefined ? null : new HistoryOutput(
       prepareWritableFile('output', this.options.output),
-      () => this.history.version,
+      // A snapshot in flight on the worker changes the document (reading it records the snapshot):
+      // without it counted, a write at exit would find the version written and skip that snapshot.
+      () => 2 * this.history.version + (this.pending === null ? 0 : 1),
       () => this.document(),
       (level, message, meta) => this.sink.log(level, message, { ...meta, epoch: this.epochsCompleted }),
     );

@@ -5,7 +5,10 @@
  * next batch (the log line comes one batch later); `stopOn` acts one batch later; reading the
  * history mid-fit includes the batch just ended.
  */
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
 import * as os from 'os';
+import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { Writable } from 'stream';
@@ -97,6 +100,27 @@ describe.each(['cpu', 'wasm'])('batch snapshots on the measuring worker, %s back
     tf.dispose([xs, ys]);
   });
 
+  it('dispose() mid-fit records the snapshot in flight before the summary', async () => {
+    const { xs, ys } = loadMnist(128, { flat: true });
+    const model = mlp();
+    const events: string[] = [];
+    const stream = new Writable({
+      objectMode: true,
+      write(info: Record<string, unknown>, _encoding, done) {
+        events.push(info.event === 'snapshot' ? `snapshot ${(info.batch as number | undefined) ?? 0}` : String(info.event));
+        done();
+      },
+    });
+    const monitor = paramMonitor({ everyBatches: 1, thread: 'worker', logger: winston.createLogger({ transports: [new winston.transports.Stream({ stream })] }) });
+    let ended = 0;
+    const disposer = new tf.CustomCallback({ onBatchEnd: async () => { if (++ended === 3) await monitor.dispose(); } });
+    await model.fit(xs, ys, { epochs: 1, batchSize: 16, callbacks: [monitor, disposer] });
+    expect(events).toEqual(['census', 'snapshot 0', 'snapshot 1', 'snapshot 2', 'snapshot 3', 'summary']);
+    expect(monitor.toJSON().snapshots.map((s) => s.batch ?? 0)).toEqual([0, 1, 2, 3]);
+    model.dispose();
+    tf.dispose([xs, ys]);
+  });
+
   it('the history read mid-fit holds the batch just ended', async () => {
     const { xs, ys } = loadMnist(128, { flat: true });
     const model = mlp();
@@ -157,5 +181,41 @@ describe('the thread option', () => {
     expect(validateCoreOptions({}).thread).toBe('main');
     expect(validateCoreOptions({ everyBatches: 1, thread: 'main' }).thread).toBe('main');
     expect(validateCoreOptions({ thread: 'worker' }).thread).toBe('worker');
+  });
+});
+
+describe('a measuring worker that cannot load its script', () => {
+  it('fails each snapshot at once with the reason, naming `thread`, instead of waiting out the answer timeout', () => {
+    // A copy of the package whose worker script throws as it loads in a worker, as a bundle's copy
+    // of it without the modules it requires does (the training thread loads it fine).
+    const root = path.join(__dirname, '..');
+    const copy = fs.mkdtempSync(path.join(os.tmpdir(), 'pm-broken-worker-'));
+    fs.cpSync(path.join(root, 'dist'), path.join(copy, 'dist'), { recursive: true });
+    fs.copyFileSync(path.join(root, 'package.json'), path.join(copy, 'package.json'));
+    fs.symlinkSync(path.join(root, 'node_modules'), path.join(copy, 'node_modules')); // one tfjs for both
+    const script = path.join(copy, 'dist', 'stats', 'measure-worker.js');
+    fs.writeFileSync(script, `if (!require('worker_threads').isMainThread) throw new Error('a module it requires is missing');\n${fs.readFileSync(script, 'utf8')}`);
+    const child = `
+      const tf = require('@tensorflow/tfjs');
+      const { paramMonitor } = require(${JSON.stringify(path.join(copy, 'dist'))});
+      (async () => {
+        await tf.setBackend('cpu');
+        const model = tf.sequential({ layers: [tf.layers.dense({ units: 2, inputShape: [3] })] });
+        model.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });
+        const monitor = paramMonitor({ logger: false, everyBatches: 1, thread: 'worker' });
+        await model.fit(tf.ones([8, 3]), tf.zeros([8, 2]), { epochs: 1, batchSize: 4, callbacks: [monitor] });
+        process.stdout.write(JSON.stringify(monitor.toJSON().alerts.map((a) => a.message)));
+      })();`;
+    try {
+      // Each snapshot (at start, after each batch, at the end) waited out the 60 s answer timeout before.
+      const stdout = execFileSync(process.execPath, ['-e', child], { cwd: root, timeout: 30_000 }).toString();
+      const messages: string[] = JSON.parse(stdout);
+      expect(messages.length).toBeGreaterThan(0);
+      for (const message of messages) {
+        expect(message).toMatch(/the measuring worker could not load .*measure-worker\.js \(a module it requires is missing\); set `thread: 'main'`/);
+      }
+    } finally {
+      fs.rmSync(copy, { recursive: true, force: true });
+    }
   });
 });

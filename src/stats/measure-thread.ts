@@ -42,6 +42,27 @@ function workerScript(): string {
   throw new Error(`its measuring worker script is missing (${here}); a bundler must copy it next to the monitor's code, or set \`thread: 'main'\``);
 }
 
+/**
+ * What the worker runs: CommonJS evaluated as is, which loads the worker script and, if that
+ * throws (a bundle that copied the script without the modules it requires, a folder of ES
+ * modules), answers every request with the error through the control block. The worker's
+ * `error` event would come on the event loop, which the training thread, blocked in
+ * `Atomics.wait`, does not turn: each snapshot would wait out `ANSWER_TIMEOUT_MS`.
+ */
+function bootstrap(script: string): string {
+  return `const { workerData } = require('worker_threads');
+try {
+  require(${JSON.stringify(script)});
+} catch (error) {
+  const reason = String(error && error.message).split('\\n')[0];
+  workerData.port.postMessage({ id: 0, error: ${JSON.stringify(`the measuring worker could not load ${script} (`)} + reason + ${JSON.stringify("); set `thread: 'main'` to measure on the training thread")} });
+  const control = new Int32Array(workerData.control);
+  Atomics.store(control, ${FAILED}, 1);
+  Atomics.store(control, ${ANSWER}, 0x7fffffff);
+  Atomics.notify(control, ${ANSWER});
+}`;
+}
+
 export class MeasureThread {
   private readonly worker: Worker;
   private readonly port: MessagePort;
@@ -58,7 +79,7 @@ export class MeasureThread {
     const { port1, port2 } = new MessageChannel();
     const setup: WorkerSetup = { tag: WORKER_TAG, config, fromStart, port: port2, control };
     try {
-      this.worker = new Worker(workerScript(), { workerData: setup, transferList: [port2] });
+      this.worker = new Worker(bootstrap(workerScript()), { eval: true, workerData: setup, transferList: [port2] });
     } catch (error) {
       port1.close();
       throw new Error(`tfjs-param-monitor could not start its measuring worker: ${(error as Error).message}`);
@@ -87,7 +108,8 @@ export class MeasureThread {
    */
   measure(weights: WeightToSend[], drop: string[] = [], adopt: { name: string; values: CopyValues }[] = []): number {
     if (Atomics.load(this.control, ANSWER) < this.sent) this.wait(this.sent); // the staging memory is read until then
-    const same = drop.length === 0 && adopt.length === 0 && weights.length === this.staged.length
+    // The first request always sends a layout, even for no weights: the worker measures none before one.
+    const same = this.rows !== null && drop.length === 0 && adopt.length === 0 && weights.length === this.staged.length
       && weights.every((w, i) => w.name === this.staged[i].name && w.values.length === this.staged[i].view.length);
     const id = this.sent + 1;
     if (!same) {

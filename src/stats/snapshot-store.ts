@@ -113,8 +113,14 @@ export class SnapshotStore {
       // snapshot taken as the start would make it wrong), so the new worker keeps none.
       thread = this.thread = new MeasureThread(this.config, this.fromStart && !this.lostInitial);
     }
-    // Each weight is copied as it is read (a view of the wasm heap is valid until the next read).
-    const id = thread.measure(weights.map(({ name, value }) => ({ name, shape: value.shape.slice(), values: float32Values(value) })), drop, adopt);
+    let id: number;
+    try {
+      // Each weight is copied as it is read (a view of the wasm heap is valid until the next read).
+      id = thread.measure(weights.map(({ name, value }) => ({ name, shape: value.shape.slice(), values: float32Values(value) })), drop, adopt);
+    } catch (error) {
+      this.loseThread(); // a worker that stopped since the last snapshot
+      throw error;
+    }
     this.workerShapes.clear();
     for (const { name, value } of weights) this.workerShapes.set(name, value.shape.slice());
     return {
@@ -123,9 +129,7 @@ export class SnapshotStore {
           const stats = thread.receive(id);
           return Object.fromEntries(weights.map((w, i) => [w.name, stats[i]]));
         } catch (error) {
-          // Its copies may be lost: the next snapshot starts a new worker, without drift.
-          this.lostInitial ||= this.fromStart && this.workerShapes.size > 0;
-          this.stopThread();
+          this.loseThread();
           throw error;
         }
       },
@@ -149,6 +153,12 @@ export class SnapshotStore {
     for (const name of this.host.names()) {
       if (stale(name, this.host.shapeOf(name))) this.host.drop(name);
     }
+  }
+
+  /** After the worker failed: its copies may be lost, so the next snapshot starts a new worker, without drift. */
+  private loseThread(): void {
+    this.lostInitial ||= this.fromStart && this.workerShapes.size > 0;
+    this.stopThread();
   }
 
   private stopThread(): void {
@@ -196,8 +206,18 @@ export class SnapshotStore {
   private async measureOnDevice(weights: NamedWeight[]): Promise<Record<string, WeightStats>> {
     const fromWorker = new Map<string, CopyValues | null>();
     if (this.thread !== null && this.workerShapes.size > 0) {
-      const names = weights.map((w) => w.name).filter((name) => this.workerShapes.has(name));
-      const taken = this.thread.take(names);
+      // Not the copies of a weight whose shape changed (a layer rebuilt under the same name): it starts over.
+      const names = weights.filter(({ name, value }) => {
+        const shape = this.workerShapes.get(name);
+        return shape !== undefined && sameShape(shape, value.shape);
+      }).map((w) => w.name);
+      let taken: (CopyValues | null)[];
+      try {
+        taken = this.thread.take(names);
+      } catch (error) {
+        this.loseThread();
+        throw error;
+      }
       names.forEach((name, i) => fromWorker.set(name, taken[i]));
       this.stopThread(); // nothing left in it
     }
@@ -229,7 +249,7 @@ export class SnapshotStore {
       } else {
         this.device.set(name, {
           shape: value.shape.slice(), previous: tf.clone(value), previousL2: l2,
-          initial: this.fromStart ? tf.clone(value) : null, initialL2: l2,
+          initial: this.fromStart && !this.lostInitial ? tf.clone(value) : null, initialL2: l2,
         });
       }
     });

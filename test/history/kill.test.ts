@@ -130,6 +130,26 @@ describe('files after the process ends', () => {
     expect(history.series.epoch).toHaveLength(402);
   });
 
+  it('a child that calls process.exit() mid-fit, a batch snapshot in flight on the worker, writes that snapshot at exit', () => {
+    const dir = fs.mkdtempSync(path.join(tmp, 'exit-in-flight-'));
+    const output = path.join(dir, 'params.json');
+    // Batch 1's snapshot is on the worker when the script exits; nothing else changed since the
+    // file was written (after the snapshot at training start).
+    const script = `
+      const tf = require('@tensorflow/tfjs');
+      const { paramMonitor } = require(${JSON.stringify(path.join(__dirname, '..', '..', 'dist'))});
+      (async () => {
+        await tf.setBackend('cpu');
+        const model = tf.sequential({ layers: [tf.layers.dense({ units: 4, inputShape: [3] }), tf.layers.dense({ units: 1 })] });
+        model.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });
+        const monitor = paramMonitor({ logger: false, output: ${JSON.stringify(output)}, everyBatches: 1, thread: 'worker' });
+        const quit = new tf.CustomCallback({ onBatchEnd: async () => process.exit(0) });
+        await model.fit(tf.ones([8, 3]), tf.zeros([8, 1]), { epochs: 1, batchSize: 4, callbacks: [monitor, quit] });
+      })();`;
+    execFileSync(process.execPath, ['-e', script], { cwd: path.join(__dirname, '..', '..') });
+    expect(loadHistory(output).snapshots.map((s) => s.batch ?? 0)).toEqual([0, 1]);
+  });
+
   it('a child that never calls dispose() loses no record either', async () => {
     const dir = fs.mkdtempSync(path.join(tmp, 'nodispose-'));
     const output = path.join(dir, 'params.json');

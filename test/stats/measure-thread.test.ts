@@ -69,6 +69,32 @@ describe('the measuring worker', () => {
     expect(() => thread.measure(b)).toThrow(/measuring worker stopped: it was stopped/);
   });
 
+  it('waits for a measurement still in flight before it overwrites the staging memory', () => {
+    const thread = new MeasureThread(CONFIG, true);
+    const [a, b] = [weights(1), weights(5)];
+    // The worker is still starting: without the wait, b would overwrite a before it is read, and
+    // the worker, seeing only the later request, would measure b as the first snapshot.
+    const first = thread.measure(a);
+    const stats = thread.receive(thread.measure(b));
+    const norm = (v: Float32Array) => referenceStats({ value: v }, CONFIG).stats.l2Norm;
+    stats.forEach((s, i) => {
+      const ref = referenceStats({ value: b[i].values, previous: a[i].values, previousL2: norm(a[i].values), initial: a[i].values, initialL2: norm(a[i].values) }, CONFIG);
+      expect(compareStats(s, ref)).toEqual([]);
+    });
+    expect(() => thread.receive(first)).not.toThrow();
+    thread.terminate();
+  });
+
+  it('wakes each side at once: 20 measurements take far less than the sides\' 1 s polls', () => {
+    const thread = new MeasureThread(CONFIG, true);
+    thread.receive(thread.measure(weights(1))); // the worker has started
+    const started = performance.now();
+    for (let k = 0; k < 20; k++) thread.receive(thread.measure(weights(k)));
+    // Without a notify, each measurement would wait out a poll: about 20 s.
+    expect(performance.now() - started).toBeLessThan(3000);
+    thread.terminate();
+  });
+
   it('answers an error it meets with its message: copies past 4 GiB', () => {
     const thread = new MeasureThread(CONFIG, true);
     // A shape of 2^30 elements with 4 staged: the worker lays its memory out from the shape.

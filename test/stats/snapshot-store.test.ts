@@ -3,6 +3,7 @@
  * with `fromStart: false`, the same buffers from snapshot to snapshot), and drift that continues
  * when the engine changes between snapshots (a backend in host memory, then one that is not).
  */
+import workerThreads = require('worker_threads'); // the module object itself, whose `Worker` a spy can replace
 import * as tf from '@tensorflow/tfjs';
 import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import type { WeightStats } from '../../src/history-types';
@@ -127,6 +128,93 @@ describe('the snapshot store on the measuring worker', () => {
     tf.dispose([kernel, bias]);
     store.dispose();
     expect([store.stagingBytes, store.hostBytes]).toEqual([0, 0]);
+  });
+
+  it('measures no weights (a monitor that watches none), then some', async () => {
+    const store = new SnapshotStore(CONFIG, 'auto', { thread: 'worker' });
+    expect(await store.measure([])).toEqual({});
+    expect(store.send([]).receive()).toEqual({});
+    const stats = await snapshot(store, 0);
+    expect(Object.keys(stats)).toEqual(['kernel', 'bias']);
+    store.dispose();
+  });
+
+  describe('when its worker stopped between snapshots (it ended, its exit seen)', () => {
+    /** Runs `body` with every worker started recorded. */
+    async function watchingWorkers(body: (started: workerThreads.Worker[]) => Promise<void>): Promise<void> {
+      const started: workerThreads.Worker[] = [];
+      const RealWorker = workerThreads.Worker;
+      const spy = jest.spyOn(workerThreads, 'Worker').mockImplementation((...args) => {
+        const worker = new RealWorker(...args);
+        started.push(worker);
+        return worker;
+      });
+      try {
+        await body(started);
+      } finally {
+        spy.mockRestore();
+      }
+    }
+
+    const measureStep = async (store: SnapshotStore, k: number) => {
+      const kernel = tf.tensor(steps[k].kernel, [40, 25]);
+      const bias = tf.tensor(steps[k].bias, [7]);
+      try {
+        return await store.measure([{ name: 'kernel', value: kernel }, { name: 'bias', value: bias }]);
+      } finally {
+        tf.dispose([kernel, bias]);
+      }
+    };
+
+    it('fails that snapshot, then starts a new worker, without drift once and without fromStart', () => watchingWorkers(async (started) => {
+      const store = new SnapshotStore(CONFIG, 'auto', { thread: 'worker' });
+      await measureStep(store, 0);
+      expect(started).toHaveLength(1);
+      await started[0].terminate();
+      await expect(measureStep(store, 1)).rejects.toThrow(/the measuring worker stopped: it exited/);
+      const restarted = await measureStep(store, 1);
+      expect(started).toHaveLength(2);
+      expect([restarted.kernel.drift, restarted.kernel.fromStart]).toEqual([undefined, undefined]);
+      const next = await measureStep(store, 2);
+      expect(next.kernel.drift).toBeDefined();
+      expect(next.kernel.fromStart).toBeUndefined();
+      store.dispose();
+    }));
+
+    it('fails that snapshot on the device engine, then measures there without the lost copies', () => watchingWorkers(async (started) => {
+      const store = new SnapshotStore(CONFIG, 'auto', { thread: 'worker' });
+      await measureStep(store, 0);
+      await started[0].terminate();
+      await tf.setBackend(OTHER);
+      try {
+        await expect(measureStep(store, 1)).rejects.toThrow(/the measuring worker stopped: it exited/);
+        const after = await measureStep(store, 1);
+        expect(after.kernel.drift).toBeUndefined();
+        const next = await measureStep(store, 2);
+        expect(next.kernel.drift).toBeDefined();
+        expect(next.kernel.fromStart).toBeUndefined(); // not from a later snapshot taken as the start
+      } finally {
+        store.dispose();
+        await tf.setBackend('cpu');
+      }
+    }));
+  });
+
+  it.each([[[25, 40]], [[10, 10]]])('starts a weight over when its shape changes as the engine goes to the device (kernel %j)', async (shape) => {
+    const store = new SnapshotStore(CONFIG, 'auto', { thread: 'worker' });
+    await snapshot(store, 0);
+    await tf.setBackend(OTHER);
+    const kernel = tf.tensor(steps[1].kernel.subarray(0, shape[0] * shape[1]), shape);
+    const bias = tf.tensor(steps[1].bias, [7]);
+    try {
+      const stats = await store.measure([{ name: 'kernel', value: kernel }, { name: 'bias', value: bias }]);
+      expect([stats.kernel.drift, stats.kernel.fromStart]).toEqual([undefined, undefined]);
+      expect(stats.bias.drift).toBeDefined();
+    } finally {
+      tf.dispose([kernel, bias]);
+      store.dispose();
+      await tf.setBackend('cpu');
+    }
   });
 
   it('does not defer on the main thread or on the device engine', () => {
