@@ -92,6 +92,7 @@ export class ParamMonitor extends tf.Callback {
 
   override async onTrainBegin(): Promise<void> {
     if (this.disposed) throw new Error('tfjs-param-monitor: this monitor was disposed; create a new one with paramMonitor().');
+    this.settle(); // a fit that ended with an exception leaves its last batch snapshot in flight
     const model = this.trainedModel;
     this.stopRequested = false;
     this.census = takeCensus(model);

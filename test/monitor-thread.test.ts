@@ -121,6 +121,31 @@ describe.each(['cpu', 'wasm'])('batch snapshots on the measuring worker, %s back
     tf.dispose([xs, ys]);
   });
 
+  it('a fit that ends with an exception: its last batch snapshot is recorded before the next fit begins', async () => {
+    const { xs, ys } = loadMnist(128, { flat: true });
+    const [first, second] = [mlp(), mlp()];
+    const events: string[] = [];
+    const stream = new Writable({
+      objectMode: true,
+      write(info: Record<string, unknown>, _encoding, done) {
+        events.push(info.event === 'snapshot' ? `snapshot ${(info.batch as number | undefined) ?? 0}` : String(info.event));
+        done();
+      },
+    });
+    const monitor = paramMonitor({ everyBatches: 1, thread: 'worker', logger: winston.createLogger({ transports: [new winston.transports.Stream({ stream })] }) });
+    let ended = 0;
+    const failing = new tf.CustomCallback({ onBatchEnd: async () => { if (++ended === 2) throw new Error('a user callback failed'); } });
+    tf.engine().startScope(); // tfjs leaves the aborted batch's tensors behind: disposed with the scope
+    await expect(first.fit(xs, ys, { epochs: 1, batchSize: 16, callbacks: [monitor, failing] })).rejects.toThrow(/a user callback failed/);
+    tf.engine().endScope();
+    await second.fit(xs, ys, { epochs: 1, batchSize: 64, callbacks: [monitor] }); // another model: a new census line
+    // No onTrainEnd after the exception: batch 2's snapshot, taken before it, comes as the next fit begins.
+    expect(events).toEqual(['census', 'snapshot 0', 'snapshot 1', 'snapshot 2', 'census', 'snapshot 3', 'snapshot 4']);
+    await monitor.dispose();
+    [first, second].forEach((m) => m.dispose());
+    tf.dispose([xs, ys]);
+  });
+
   it('the history read mid-fit holds the batch just ended', async () => {
     const { xs, ys } = loadMnist(128, { flat: true });
     const model = mlp();

@@ -180,9 +180,8 @@ export class MeasureThread {
       const answered = Atomics.load(this.control, ANSWER);
       if (answered >= id) break;
       const left = deadline - Date.now();
-      if (left <= 0 || this.failure !== null) {
-        throw new Error(`the measuring worker did not answer within ${ANSWER_TIMEOUT_MS / 1000} s${this.failure ? ` (${this.failure})` : ''}`);
-      }
+      if (this.failure !== null) throw new Error(`the measuring worker stopped: ${this.failure}`);
+      if (left <= 0) throw new Error(`the measuring worker did not answer within ${ANSWER_TIMEOUT_MS / 1000} s`);
       Atomics.wait(this.control, ANSWER, answered, Math.min(left, 1000));
     }
     const failed = Atomics.load(this.control, FAILED) === 1;

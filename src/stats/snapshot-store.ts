@@ -115,8 +115,13 @@ export class SnapshotStore {
     }
     let id: number;
     try {
-      // Each weight is copied as it is read (a view of the wasm heap is valid until the next read).
-      id = thread.measure(weights.map(({ name, value }) => ({ name, shape: value.shape.slice(), values: float32Values(value) })), drop, adopt);
+      // On wasm, views of its heap: reading a tensor of another backend may grow the heap and
+      // detach the views taken before it, so read all again if one came out detached (as
+      // computeStatsOnHost does; the second time nothing moves).
+      const read = () => weights.map(({ value }) => float32Values(value));
+      let values = read();
+      if (values.some((v, i) => v.length !== weights[i].value.size)) values = read();
+      id = thread.measure(weights.map(({ name, value }, i) => ({ name, shape: value.shape.slice(), values: values[i] })), drop, adopt);
     } catch (error) {
       this.loseThread(); // a worker that stopped since the last snapshot
       throw error;
