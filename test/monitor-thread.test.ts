@@ -44,6 +44,19 @@ function snapshotLog(ended: () => number): { logger: winston.Logger; lines: { ba
   return { logger: winston.createLogger({ transports: [new winston.transports.Stream({ stream })] }), lines };
 }
 
+/** A winston logger that records each record's event, with its batch for snapshots ("snapshot 3"). */
+function eventLog(): { logger: winston.Logger; events: string[] } {
+  const events: string[] = [];
+  const stream = new Writable({
+    objectMode: true,
+    write(info: Record<string, unknown>, _encoding, done) {
+      events.push(info.event === 'snapshot' ? `snapshot ${(info.batch as number | undefined) ?? 0}` : String(info.event));
+      done();
+    },
+  });
+  return { logger: winston.createLogger({ transports: [new winston.transports.Stream({ stream })] }), events };
+}
+
 describe.each(['cpu', 'wasm'])('batch snapshots on the measuring worker, %s backend', (backend) => {
   beforeAll(async () => {
     await tf.setBackend(backend);
@@ -103,15 +116,8 @@ describe.each(['cpu', 'wasm'])('batch snapshots on the measuring worker, %s back
   it('dispose() mid-fit records the snapshot in flight before the summary', async () => {
     const { xs, ys } = loadMnist(128, { flat: true });
     const model = mlp();
-    const events: string[] = [];
-    const stream = new Writable({
-      objectMode: true,
-      write(info: Record<string, unknown>, _encoding, done) {
-        events.push(info.event === 'snapshot' ? `snapshot ${(info.batch as number | undefined) ?? 0}` : String(info.event));
-        done();
-      },
-    });
-    const monitor = paramMonitor({ everyBatches: 1, thread: 'worker', logger: winston.createLogger({ transports: [new winston.transports.Stream({ stream })] }) });
+    const { events, logger } = eventLog();
+    const monitor = paramMonitor({ everyBatches: 1, thread: 'worker', logger });
     let ended = 0;
     const disposer = new tf.CustomCallback({ onBatchEnd: async () => { if (++ended === 3) await monitor.dispose(); } });
     await model.fit(xs, ys, { epochs: 1, batchSize: 16, callbacks: [monitor, disposer] });
@@ -124,15 +130,8 @@ describe.each(['cpu', 'wasm'])('batch snapshots on the measuring worker, %s back
   it('a fit that ends with an exception: its last batch snapshot is recorded before the next fit begins', async () => {
     const { xs, ys } = loadMnist(128, { flat: true });
     const [first, second] = [mlp(), mlp()];
-    const events: string[] = [];
-    const stream = new Writable({
-      objectMode: true,
-      write(info: Record<string, unknown>, _encoding, done) {
-        events.push(info.event === 'snapshot' ? `snapshot ${(info.batch as number | undefined) ?? 0}` : String(info.event));
-        done();
-      },
-    });
-    const monitor = paramMonitor({ everyBatches: 1, thread: 'worker', logger: winston.createLogger({ transports: [new winston.transports.Stream({ stream })] }) });
+    const { events, logger } = eventLog();
+    const monitor = paramMonitor({ everyBatches: 1, thread: 'worker', logger });
     let ended = 0;
     const failing = new tf.CustomCallback({ onBatchEnd: async () => { if (++ended === 2) throw new Error('a user callback failed'); } });
     tf.engine().startScope(); // tfjs leaves the aborted batch's tensors behind: disposed with the scope
