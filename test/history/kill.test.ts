@@ -54,6 +54,19 @@ function runChild(args: string[], killWhen: (line: string, ms: number) => boolea
   });
 }
 
+/** A child script (for `node -e`) that trains a small dense model on cpu with the built package: `body` runs after compile. */
+function smallModelScript(body: string): string {
+  return `
+      const tf = require('@tensorflow/tfjs');
+      const { paramMonitor } = require(${JSON.stringify(path.join(__dirname, '..', '..', 'dist'))});
+      (async () => {
+        await tf.setBackend('cpu');
+        const model = tf.sequential({ layers: [tf.layers.dense({ units: 4, inputShape: [3] }), tf.layers.dense({ units: 1 })] });
+        model.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });
+${body}
+      })();`;
+}
+
 function logLines(file: string): { records: Record<string, unknown>[]; torn: number } {
   const text = fs.readFileSync(file, 'utf8');
   const lines = text.split('\n');
@@ -111,19 +124,12 @@ describe('files after the process ends', () => {
     const output = path.join(dir, 'params.json');
     // A long first fit makes the document (and so the wait after its write) large; the second fit
     // ends well within that wait, its write deferred to a timer that does not keep node alive.
-    const script = `
-      const tf = require('@tensorflow/tfjs');
-      const { paramMonitor } = require(${JSON.stringify(path.join(__dirname, '..', '..', 'dist'))});
-      (async () => {
-        await tf.setBackend('cpu');
-        const model = tf.sequential({ layers: [tf.layers.dense({ units: 4, inputShape: [3] }), tf.layers.dense({ units: 1 })] });
-        model.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });
+    const script = smallModelScript(`
         const x = tf.ones([400, 3]);
         const y = tf.zeros([400, 1]);
         const monitor = paramMonitor({ logger: false, output: ${JSON.stringify(output)}, everyBatches: 1 });
         await model.fit(x, y, { epochs: 1, batchSize: 1, callbacks: [monitor] });
-        await model.fit(x.slice(0, 1), y.slice(0, 1), { epochs: 1, batchSize: 1, callbacks: [monitor] });
-      })();`;
+        await model.fit(x.slice(0, 1), y.slice(0, 1), { epochs: 1, batchSize: 1, callbacks: [monitor] });`);
     execFileSync(process.execPath, ['-e', script], { cwd: path.join(__dirname, '..', '..') });
     const history = loadHistory(output);
     expect(history.runs.map((r) => r.endEpoch)).toEqual([1, 2]);
@@ -135,17 +141,10 @@ describe('files after the process ends', () => {
     const output = path.join(dir, 'params.json');
     // Batch 1's snapshot is on the worker when the script exits; nothing else changed since the
     // file was written (after the snapshot at training start).
-    const script = `
-      const tf = require('@tensorflow/tfjs');
-      const { paramMonitor } = require(${JSON.stringify(path.join(__dirname, '..', '..', 'dist'))});
-      (async () => {
-        await tf.setBackend('cpu');
-        const model = tf.sequential({ layers: [tf.layers.dense({ units: 4, inputShape: [3] }), tf.layers.dense({ units: 1 })] });
-        model.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });
+    const script = smallModelScript(`
         const monitor = paramMonitor({ logger: false, output: ${JSON.stringify(output)}, everyBatches: 1, thread: 'worker' });
         const quit = new tf.CustomCallback({ onBatchEnd: async () => process.exit(0) });
-        await model.fit(tf.ones([8, 3]), tf.zeros([8, 1]), { epochs: 1, batchSize: 4, callbacks: [monitor, quit] });
-      })();`;
+        await model.fit(tf.ones([8, 3]), tf.zeros([8, 1]), { epochs: 1, batchSize: 4, callbacks: [monitor, quit] });`);
     execFileSync(process.execPath, ['-e', script], { cwd: path.join(__dirname, '..', '..') });
     expect(loadHistory(output).snapshots.map((s) => s.batch ?? 0)).toEqual([0, 1]);
   });
