@@ -36,7 +36,7 @@ interface HeapBackend {
  * The tensor's elements as float32, to be read only. On `wasm`, a view of the tensor in the wasm
  * heap: `dataSync()` would allocate and fill a copy of every weight at every snapshot. The view is
  * valid until the heap grows, which reading another backend's tensor can make it do: a caller that
- * holds several views checks their lengths (see computeStatsOnHost). Elsewhere `dataSync()`,
+ * holds several views reads them with `float32ValuesOfAll`. Elsewhere `dataSync()`,
  * which on `cpu` returns the backend's own storage. int32 (and bool) data is rounded to float32
  * into a new array, as the device engine measures it (16777217 counts as 16777216).
  */
@@ -55,6 +55,17 @@ export function float32Values(t: tf.Tensor): Float32Array {
 }
 
 /**
+ * `float32Values` of several tensors (undefined for none), all valid together. Reading a tensor
+ * that lives on another backend moves it into the wasm heap, which may grow and detach the views
+ * taken before it: all are read again if one came out detached (the second time nothing moves).
+ */
+export function float32ValuesOfAll(tensors: (tf.Tensor | undefined)[]): (Float32Array | undefined)[] {
+  const read = () => tensors.map((t) => t && float32Values(t));
+  const values = read();
+  return tensors.some((t, i) => t && values[i]!.length !== t.size) ? read() : values;
+}
+
+/**
  * Statistics of several weights, computed in host memory: the same results as `computeStats`
  * (to float32 rounding, see the module comment). On a GPU backend it would download every weight;
  * use `computeStats` there. Works synchronously, creates no tensor and never writes to the inputs.
@@ -65,14 +76,7 @@ export function float32Values(t: tf.Tensor): Float32Array {
 export async function computeStatsOnHost(inputs: StatsInput[], config: StatsConfig): Promise<WeightStats[]> {
   inputs.forEach(checkInput);
   return inputs.map((input) => {
-    const tensors = [input.value, input.previous, input.initial];
-    // Reading a tensor that lives on another backend moves it into the wasm heap, which may grow
-    // and detach the views taken before it: read all three, and again if any came out detached
-    // (the second time nothing moves).
-    let [value, previous, initial] = tensors.map((t) => t && float32Values(t));
-    if (tensors.some((t, i) => t && [value, previous, initial][i]!.length !== t.size)) {
-      [value, previous, initial] = tensors.map((t) => t && float32Values(t));
-    }
+    const [value, previous, initial] = float32ValuesOfAll([input.value, input.previous, input.initial]);
     return measureOnHost({ value: value!, previous, previousL2: input.previousL2, initial, initialL2: input.initialL2 }, config);
   });
 }

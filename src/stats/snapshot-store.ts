@@ -22,7 +22,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { WeightStats } from '../history-types';
 import { computeStats } from './device-engine';
 import { resolveStatsPath, StatsOn } from './engine-choice';
-import { float32Values } from './host-engine';
+import { float32Values, float32ValuesOfAll } from './host-engine';
 import { CopyValues, HostCopies } from './host-copies';
 import { MeasureThread } from './measure-thread';
 import { sameShape, StatsConfig } from './types';
@@ -115,12 +115,7 @@ export class SnapshotStore {
     }
     let id: number;
     try {
-      // On wasm, views of its heap: reading a tensor of another backend may grow the heap and
-      // detach the views taken before it, so read all again if one came out detached (as
-      // computeStatsOnHost does; the second time nothing moves).
-      const read = () => weights.map(({ value }) => float32Values(value));
-      let values = read();
-      if (values.some((v, i) => v.length !== weights[i].value.size)) values = read();
+      const values = float32ValuesOfAll(weights.map((w) => w.value)) as Float32Array[];
       id = thread.measure(weights.map(({ name, value }, i) => ({ name, shape: value.shape.slice(), values: values[i] })), drop, adopt);
     } catch (error) {
       this.loseThread(); // a worker that stopped since the last snapshot
