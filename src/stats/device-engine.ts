@@ -13,6 +13,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { DriftStats, WeightStats } from '../history-types';
 import { checkInput, emptyStats, float32AtMost, relativeTo, StatsConfig, StatsInput } from './types';
+import { maxOf, minOf } from './webgl-min-max';
 
 /** Counts travel as two float32 halves (hi * 2^16 + lo), exact up to 2^31, in the one download. */
 const INT_SPLIT = 65536;
@@ -87,8 +88,8 @@ function packOne(input: StatsInput, config: StatsConfig): tf.Tensor1D {
   const nan = tf.isNaN(x);
   const zeros = tf.zerosLike(x);
   const count = tf.sum(finite);
-  const lo = tf.min(tf.where(finite, x, tf.fill(x.shape, Infinity))) as tf.Scalar;
-  const hi = tf.max(tf.where(finite, x, tf.fill(x.shape, -Infinity))) as tf.Scalar;
+  const lo = minOf(tf.where(finite, x, tf.fill(x.shape, Infinity)));
+  const hi = maxOf(tf.where(finite, x, tf.fill(x.shape, -Infinity)));
   // Sums run on values scaled into [-1, 1] by an exact power of two, so nothing overflows near 3e38.
   const scale = powerOfTwoScale(tf.maximum(tf.abs(lo), tf.abs(hi)));
   const n = tf.maximum(tf.cast(count, 'float32'), 1);

@@ -15,7 +15,31 @@ export interface Browser {
   close(): Promise<void>;
 }
 
-export async function launchChromium(): Promise<Browser> {
+/**
+ * `describe`, or, where Chromium is missing and this is not CI, `describe.skip` with a note: the
+ * browser tests need Debian's chromium, which CI installs (in CI its absence fails them).
+ */
+export function describeWithChromium(name: string, fn: () => void): void {
+  if (fs.existsSync(CHROMIUM) || process.env.CI === 'true') {
+    describe(name, fn);
+    return;
+  }
+  console.warn(`${name}: skipped, ${CHROMIUM} is missing (apt-get install -y chromium); in CI (CI=true) this fails.`);
+  describe.skip(name, fn); // skipped for the reason just printed
+}
+
+/**
+ * WebGL through SwiftShader, Chromium's CPU implementation of the GPU (these machines have no GPU):
+ * tfjs's `webgl` backend then runs its shaders, with float32 render targets, as on a real GPU.
+ */
+const WEBGL_ARGS = ['--use-angle=swiftshader', '--enable-unsafe-swiftshader'];
+
+export interface LaunchOptions {
+  /** Enable WebGL (SwiftShader) instead of disabling the GPU. @default false */
+  webgl?: boolean;
+}
+
+export async function launchChromium(options: LaunchOptions = {}): Promise<Browser> {
   if (!fs.existsSync(CHROMIUM)) {
     throw new Error(`${CHROMIUM} does not exist: install Debian's chromium package (apt-get install -y chromium); .ci/run does.`);
   }
@@ -23,7 +47,7 @@ export async function launchChromium(): Promise<Browser> {
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+    args: ['--headless', '--no-sandbox', ...(options.webgl ? WEBGL_ARGS : ['--disable-gpu']), '--disable-quic', '--no-first-run', '--disable-background-networking',
       '--disable-component-update', '--disable-sync'],
   });
   return {
