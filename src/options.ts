@@ -37,7 +37,8 @@ export interface CoreOptions {
    * model (on tfjs-node-gpu only a small vector per weight leaves the GPU); `'host'`, with two
    * fused passes (WebAssembly SIMD) over the weights in host memory; `'auto'`, host on the `cpu`
    * and `wasm` backends and tfjs-node's CPU backend (whose tensors live in host memory; 20-300x
-   * faster there, see `npm run bench`) and device elsewhere. Both give the same results to
+   * faster there, see `npm run bench`) and device elsewhere, except on `webgl` with half-float
+   * textures, where the device engine cannot run (docs/browser.md). Both give the same results to
    * float32 rounding.
    * @default 'auto'
    */

@@ -13,6 +13,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { DriftStats, WeightStats } from '../history-types';
 import { checkInput, emptyStats, float32AtMost, relativeTo, StatsConfig, StatsInput } from './types';
+import { checkDeviceFloats } from './webgl-floats';
 import { maxOf, minOf } from './webgl-min-max';
 
 /** Counts travel as two float32 halves (hi * 2^16 + lo), exact up to 2^31, in the one download. */
@@ -195,6 +196,7 @@ function decode(input: StatsInput, v: Float32Array, config: StatsConfig): Weight
  */
 export async function computeStats(inputs: StatsInput[], config: StatsConfig): Promise<WeightStats[]> {
   inputs.forEach(checkInput);
+  checkDeviceFloats();
   const packed: tf.Tensor1D[] = [];
   let all: tf.Tensor | null = null;
   try {

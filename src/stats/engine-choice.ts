@@ -9,6 +9,7 @@ import type { WeightStats } from '../history-types';
 import { computeStats } from './device-engine';
 import { computeStatsOnHost } from './host-engine';
 import type { StatsConfig, StatsInput } from './types';
+import { webglHalfFloats } from './webgl-floats';
 
 export type StatsOn = 'auto' | 'device' | 'host';
 export const STATS_ON: readonly StatsOn[] = ['auto', 'device', 'host'];
@@ -32,10 +33,14 @@ export function backendInHostMemory(): boolean {
   return name === 'tensorflow' && (tf.backend() as unknown as NodeBackend).isUsingGpuDevice === false;
 }
 
-/** The engine `statsOn` picks on the current backend. */
+/**
+ * The engine `statsOn` picks on the current backend: `'auto'` takes the host where tensors live in
+ * host memory, and on webgl with half-float textures, where the device engine cannot run
+ * (./webgl-floats.ts).
+ */
 export function resolveStatsPath(statsOn: StatsOn): 'device' | 'host' {
   if (statsOn !== 'auto') return statsOn;
-  return backendInHostMemory() ? 'host' : 'device';
+  return backendInHostMemory() || webglHalfFloats() ? 'host' : 'device';
 }
 
 export function measureWith(statsOn: StatsOn, inputs: StatsInput[], config: StatsConfig): Promise<WeightStats[]> {

@@ -14,7 +14,7 @@ import type { WeightStats } from '../../src/history-types';
 import { computeStats } from '../../src/stats/device-engine';
 import type { StatsConfig } from '../../src/stats/types';
 import { describeWithChromium, launchChromium, type Browser, type PageEvents } from '../helpers/chromium';
-import { compareStats, randomNormal, randomUniform } from '../helpers/reference';
+import { compareStats, randomNormal, randomUniform, referenceStats } from '../helpers/reference';
 import { Case, DEFAULT_CONFIG, ints, nudged, referenceOf, signs, sizeOf, withNonFinite } from '../helpers/stat-cases';
 import { expectNoLeaks } from '../helpers/tensor-leaks';
 import { bundleScript, openWebglPage, type WebglFlags } from '../helpers/webgl-page';
@@ -218,6 +218,38 @@ describeWithChromium('the device engine on webgl in Chromium', () => {
     // Select with an Identity for each of its three operands (broadcastTo clones them): 8 each.
     expect(counts.webgl).toEqual(counts.cpu.map(([size, alone, refs]) => [size, alone + 16, refs + 16]));
     console.info(`device engine kernels per weight on webgl (elements, alone, with drift and fromStart): ${JSON.stringify(counts.webgl)}`);
+  });
+
+  it('matches the reference unpacked too (WEBGL_PACK false: one value per texel)', async () => {
+    const unpacked = await openWebglPage(browser, dir, [engineScript], { WEBGL_PACK: false });
+    expect(unpacked.flags.WEBGL_PACK).toBe(false);
+    const pick = (names: string[]) => edgeCases().filter((c) => names.includes(c.name));
+    await measureInPage(unpacked.page, [...randomCases().slice(0, 3), ...pick(['hand-made mixed', 'NaN and Inf, 2% each', 'all 3.4e38',
+      '±3e38 against its negation', 'int32 U{-1000..1000}', 'one element', '0 elements'])], { bins: 30, zeroTolerance: 0 });
+    await unpacked.page.close();
+  });
+
+  it('with half-float textures, refuses the device engine and measures on the host, exactly', async () => {
+    const half = await openWebglPage(browser, dir, [engineScript], { WEBGL_FORCE_F16_TEXTURES: true });
+    expect(half.flags).toMatchObject({ WEBGL_RENDER_FLOAT32_ENABLED: false, WEBGL_FORCE_F16_TEXTURES: true });
+    const answer = await half.page.evaluate(`(async () => {
+      // The output of a shader, as a trained weight is: it lives in a (half-float) texture.
+      const t = tf.tidy(() => tf.add(tf.tensor2d(Array.from({ length: 3000 }, (_, i) => Math.sin(i) * 100), [60, 50]), 0));
+      const stored = Array.from(await t.data()); // rounded to half floats by the texture
+      let device;
+      try { await deviceEngine.computeStats([{ value: t }], { bins: 10, zeroTolerance: 0 }); device = 'no error'; } catch (e) { device = e.message; }
+      const before = tf.memory().numTensors;
+      const [auto] = await deviceEngine.measureWith('auto', [{ value: t }], { bins: 10, zeroTolerance: 0 });
+      const leaked = tf.memory().numTensors - before;
+      t.dispose();
+      return { stored, device, path: deviceEngine.resolveStatsPath('auto'), auto, leaked };
+    })()`) as { stored: number[]; device: string; path: string; auto: WeightStats; leaked: number };
+    expect(answer.device).toMatch(/^the device engine needs float32 textures, .*WEBGL_RENDER_FLOAT32_ENABLED is false.*statsOn: 'auto'/);
+    expect([answer.path, answer.leaked]).toEqual(['host', 0]);
+    const ref = referenceStats({ value: Float32Array.from(answer.stored) }, { bins: 10, zeroTolerance: 0 });
+    expect(compareStats(answer.auto, ref)).toEqual([]);
+    expect(answer.stored[1]).not.toBe(Math.fround(Math.sin(1) * 100)); // the texture did hold half floats
+    await half.page.close();
   });
 
   it('logged no error in the page', () => {
