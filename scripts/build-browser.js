@@ -56,6 +56,14 @@ function browserPlugin(tfjs) {
           }],
         };
       });
+      // src/environment.ts reads the version from package.json: bundle the version, not the whole file.
+      build.onResolve({ filter: /package\.json$/ }, (args) => ({
+        path: path.relative(root, path.resolve(args.resolveDir, args.path)), namespace: 'package-version',
+      }));
+      build.onLoad({ filter: /.*/, namespace: 'package-version' }, (args) => ({
+        contents: `module.exports = { version: ${JSON.stringify(require(path.join(root, args.path)).version)} };`,
+        loader: 'js',
+      }));
       build.onResolve({ filter: /^winston$/ }, (args) => ({
         errors: [{ text: `winston reaches the browser bundle through ${path.relative(root, args.importer)}: log through src/browser/log-sink.ts.` }],
       }));
@@ -95,8 +103,19 @@ async function bundleForBrowser({ entry, outfile, format, globalName, write = tr
   });
 }
 
+/** tsc's CommonJS output of src/browser/ (its .d.ts files stay: they type the browser entry). */
+function removeUnbundled(dir) {
+  for (const entry of require('fs').readdirSync(dir, { withFileTypes: true })) {
+    const file = path.join(dir, entry.name);
+    if (entry.isDirectory()) removeUnbundled(file);
+    else if (/\.js(\.map)?$/.test(entry.name)) require('fs').rmSync(file);
+  }
+}
+
 async function main() {
   const dist = path.join(root, 'dist', 'browser');
+  // The twins in src/browser/ only make sense bundled; compiled one by one they would load Node's files.
+  removeUnbundled(dist);
   await bundleForBrowser({ entry: 'src/browser/index.ts', outfile: path.join(dist, 'index.mjs'), format: 'esm' });
   await bundleForBrowser({ entry: 'src/browser/index.ts', outfile: path.join(dist, 'tfjs-param-monitor.js'), format: 'iife', globalName: 'tfParamMonitor' });
 }
