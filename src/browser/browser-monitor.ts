@@ -18,11 +18,19 @@ export interface BrowserMonitorOptions extends Omit<ParamMonitorOptions, 'output
    */
   thread?: 'auto' | 'main';
   /**
-   * Any object with `log(level, message, meta)` (and optionally `isLevelEnabled(level)` and
-   * `child()`), used as is; `false` silences the monitor.
+   * A winston-compatible logger, used as is: any object with `log(level, message, meta)` and
+   * `child()` (optionally `isLevelEnabled(level)`, without which every level is taken); `false`
+   * silences the monitor.
    * @default the browser console, level `info`
    */
-  logger?: ParamMonitorOptions['logger'];
+  logger?: BrowserLogger | false;
+}
+
+/** What the browser monitor calls on a `logger` (winston's Logger has all of it). */
+export interface BrowserLogger {
+  log(level: 'error' | 'warn' | 'info' | 'debug', message: string, meta: Record<string, unknown>): unknown;
+  child(...args: unknown[]): unknown;
+  isLevelEnabled?(level: 'error' | 'warn' | 'info' | 'debug'): boolean;
 }
 
 /** The part of the DOM `download()` uses (the project compiles without the DOM typings). */
@@ -40,7 +48,7 @@ const URL_LIFETIME_MS = 60_000;
  */
 export class ParamMonitor extends NodeParamMonitor {
   constructor(options: BrowserMonitorOptions = {}) {
-    super(browserOptions(options as ParamMonitorOptions));
+    super(browserOptions(options as unknown as ParamMonitorOptions));
   }
 
   /**

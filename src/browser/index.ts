@@ -4,7 +4,7 @@
  * What needs Node (files, the measuring worker, `loadHistory`, the CLI) is not here.
  */
 export { ParamMonitor, paramMonitor } from './browser-monitor';
-export type { BrowserMonitorOptions } from './browser-monitor';
+export type { BrowserLogger, BrowserMonitorOptions } from './browser-monitor';
 export { NODE_ONLY_OPTIONS } from './node-only-options';
 export { ALERT_KINDS, DEFAULT_ALERT_OPTIONS } from '../alerts/options';
 export type { AlertOptions, WeightPattern } from '../alerts/options';

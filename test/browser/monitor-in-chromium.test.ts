@@ -210,6 +210,30 @@ describeWithChromium('the monitor in a page, on webgl', () => {
     });
   });
 
+  it('the example page trains, downloads the history and shows the report', async () => {
+    const built = path.join(__dirname, '../../dist/browser/tfjs-param-monitor.js');
+    if (!fs.existsSync(built)) throw new Error(`${built} is missing: the example loads the built script (npm run build; npm test builds first).`);
+    const example = await page.context().newPage();
+    const errors: string[] = [];
+    example.on('pageerror', (e) => errors.push(e.message));
+    await example.goto(`file://${path.join(__dirname, '../../examples/browser.html')}`);
+    await example.fill('#epochs', '2');
+    await example.click('#train');
+    await example.waitForFunction(`document.getElementById('status').textContent.startsWith('done')`);
+    expect(await example.textContent('#status')).toBe('done: 2 epochs on webgl, 0 alerts');
+    expect(await example.locator('#log div').allTextContents()).toEqual(expect.arrayContaining([
+      expect.stringMatching(/^info: model .*: 1,185 params/), expect.stringMatching(/^info: epoch 2 \| 6 weights/)]));
+    const [download] = await Promise.all([example.waitForEvent('download'), example.click('#download')]);
+    const file = path.join(dir, 'example.json');
+    await download.saveAs(file);
+    expect(loadHistory(file).series.epoch).toEqual([0, 1, 2]);
+    await example.click('#report');
+    const frame = example.frameLocator('#frame iframe');
+    await expect(frame.locator('#shown').textContent()).resolves.toBe('6 of 6 weights');
+    expect(errors).toEqual([]);
+    await example.close();
+  });
+
   it('raised no error in the page and fetched nothing from the network', () => {
     expect(events.pageErrors).toEqual([]);
     expect(events.requests.filter((url) => !url.startsWith('file://') && !url.startsWith('blob:'))).toEqual([]);
