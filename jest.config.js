@@ -6,4 +6,5 @@ module.exports = {
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.check.json', diagnostics: false }] },
   testTimeout: 120000,
   maxWorkers: 2,
+  globalSetup: '<rootDir>/test/setup/tfjs-node-probe.js',
 };

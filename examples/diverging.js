@@ -4,13 +4,16 @@
  * stability limit. The weights grow epoch by epoch; the monitor warns (`exploding`, `drift`)
  * long before they overflow, and `stopOn: ['non-finite']` ends the run when they do.
  *
- *   npm run build && node examples/diverging.js
+ *   npm run build && node examples/diverging.js   (TFJS_BACKEND=cpu|wasm|tensorflow to choose)
  */
-const tf = require('@tensorflow/tfjs');
+const { pickBackend } = require('./backend');
+const { backendChoice } = require('./demo');
 const { paramMonitor } = require('../dist');
 
 async function main() {
-  await tf.setBackend('cpu');
+  // The fastest backend that loads (tfjs-node when set up), or TFJS_BACKEND=cpu|wasm|tensorflow.
+  const { tf, backend, packageName } = await pickBackend(backendChoice());
+  console.log(`Backend: ${backend} (${packageName})`);
   const x = tf.randomUniform([256, 8], -3, 3, 'float32', 1);
   const y = tf.matMul(x, tf.randomUniform([8, 1], -1, 1, 'float32', 2));
   const model = tf.sequential({ layers: [tf.layers.dense({ units: 1, inputShape: [8], name: 'regression' })] });

@@ -9,6 +9,7 @@ import { Alert, HistoryDocument, paramMonitor, ParamMonitorOptions } from '../sr
 import { loadMnist } from './helpers/mnist';
 import { mulberry32 } from './helpers/reference';
 import { expectNoLeaks } from './helpers/tensor-leaks';
+import { TEST_BACKENDS } from './helpers/backends';
 
 // The corpus loaders (plain JS, shared with scripts/alert-corpus.js) read the real tables.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -39,7 +40,7 @@ async function train(
   const monitor = paramMonitor({ logger: false, ...options });
   try {
     // No shuffle: with seeded data and initialisers, a run and the epochs of its alerts are determined.
-    await model.fit(data.x, data.y, { epochs, batchSize: 32, shuffle: false, callbacks: [...before, monitor] });
+    await model.fit(data.x, data.y, { verbose: 0, epochs, batchSize: 32, shuffle: false, callbacks: [...before, monitor] });
     return monitor.toJSON();
   } finally {
     await monitor.dispose();
@@ -182,14 +183,14 @@ describe('alerts from real training runs', () => {
     model.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });
     const data = regression(64, 4);
     const monitor = paramMonitor({ logger: false, stopOn: ['non-finite', 'param-count'], expectedParams: 5 });
-    await model.fit(data.x, data.y, { epochs: 3, batchSize: 32, callbacks: [monitor] });
+    await model.fit(data.x, data.y, { verbose: 0, epochs: 3, batchSize: 32, callbacks: [monitor] });
     expect(monitor.toJSON().runs[0].endEpoch).toBe(3); // healthy: runs to the end
     const [kernel, bias] = model.getWeights();
     const poisoned = tf.fill(kernel.shape, NaN);
     model.setWeights([poisoned, bias]);
     poisoned.dispose();
-    await model.fit(data.x, data.y, { epochs: 5, batchSize: 32, callbacks: [monitor] });
-    await model.fit(data.x, data.y, { epochs: 5, batchSize: 32, callbacks: [monitor] });
+    await model.fit(data.x, data.y, { verbose: 0, epochs: 5, batchSize: 32, callbacks: [monitor] });
+    await model.fit(data.x, data.y, { verbose: 0, epochs: 5, batchSize: 32, callbacks: [monitor] });
     const { runs, alerts } = monitor.toJSON();
     // tfjs resets stopTraining after onTrainBegin; the monitor asks again at the first batch
     expect(runs.map((r) => r.endEpoch! - r.startEpoch)).toEqual([3, 1, 1]);
@@ -199,7 +200,7 @@ describe('alerts from real training runs', () => {
     await monitor.dispose();
 
     const miscounted = paramMonitor({ logger: false, stopOn: ['param-count'], expectedParams: 6 });
-    await model.fit(data.x, data.y, { epochs: 4, batchSize: 32, callbacks: [miscounted] });
+    await model.fit(data.x, data.y, { verbose: 0, epochs: 4, batchSize: 32, callbacks: [miscounted] });
     expect(miscounted.toJSON().runs[0].endEpoch).toBe(1);
     expect(started(miscounted.toJSON().alerts, 'param-count')[0]).toMatchObject({ value: 5, threshold: 6, severity: 'error' });
     await miscounted.dispose();
@@ -283,7 +284,7 @@ describe('alerts from real training runs', () => {
   });
 });
 
-describe.each(['cpu', 'wasm'])('BatchNormalization on %s: no false alarm on moving statistics', (backend) => {
+describe.each(TEST_BACKENDS)('BatchNormalization on %s: no false alarm on moving statistics', (backend) => {
   beforeAll(async () => {
     await tf.setBackend(backend);
   });

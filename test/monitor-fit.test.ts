@@ -8,6 +8,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import { paramMonitor, ParamMonitor } from '../src';
 import { loadMnist, mnistBatches } from './helpers/mnist';
 import { expectNoLeaks } from './helpers/tensor-leaks';
+import { TEST_BACKENDS } from './helpers/backends';
 
 
 function mlp(): tf.Sequential {
@@ -31,7 +32,7 @@ function tensorProbe(counts: number[]): tf.CustomCallback {
   return new tf.CustomCallback({ onEpochEnd: async () => { counts.push(tf.memory().numTensors); } });
 }
 
-describe.each(['cpu', 'wasm'])('model.fit on the %s backend', (backend) => {
+describe.each(TEST_BACKENDS)('model.fit on the %s backend', (backend) => {
   beforeAll(async () => {
     await tf.setBackend(backend);
   });
@@ -43,7 +44,7 @@ describe.each(['cpu', 'wasm'])('model.fit on the %s backend', (backend) => {
     const initial = weightArrays(model);
     const monitor = paramMonitor({ logger: false, bins: 8 });
     const counts: number[] = [];
-    await model.fit(xs, ys, { epochs: 3, batchSize: 64, callbacks: [monitor, tensorProbe(counts)] });
+    await model.fit(xs, ys, { verbose: 0, epochs: 3, batchSize: 64, callbacks: [monitor, tensorProbe(counts)] });
     const history = monitor.toJSON();
 
     expect(history.snapshots.map((s) => s.epoch)).toEqual([0, 1, 2, 3]);
@@ -88,7 +89,7 @@ describe.each(['cpu', 'wasm'])('model.fit on the %s backend', (backend) => {
       const model = mlp();
       model.setWeights(weights);
       const monitor = paramMonitor({ logger: false, statsOn, bins: 10 });
-      await model.fit(xs, ys, { epochs: 2, batchSize: 32, shuffle: false, callbacks: [monitor] });
+      await model.fit(xs, ys, { verbose: 0, epochs: 2, batchSize: 32, shuffle: false, callbacks: [monitor] });
       const history = monitor.toJSON();
       await monitor.dispose();
       model.dispose();
@@ -125,7 +126,7 @@ describe.each(['cpu', 'wasm'])('model.fit on the %s backend', (backend) => {
     const { xs, ys } = loadMnist(128, { flat: true });
     const model = mlp();
     const monitor = paramMonitor({ logger: false });
-    await model.fit(xs, ys, { epochs: 2, batchSize: 64, callbacks: [monitor] });
+    await model.fit(xs, ys, { verbose: 0, epochs: 2, batchSize: 64, callbacks: [monitor] });
     await model.fit(xs, ys, {
       epochs: 50, batchSize: 64, validationSplit: 0.25,
       callbacks: [tf.callbacks.earlyStopping({ monitor: 'val_loss', patience: 0, minDelta: 10 }), monitor],
@@ -145,7 +146,7 @@ describe.each(['cpu', 'wasm'])('model.fit on the %s backend', (backend) => {
     const { xs, ys } = loadMnist(64, { flat: true });
     const model = mlp();
     const monitor = paramMonitor({ logger: false, everyEpochs: 2 });
-    await model.fit(xs, ys, { epochs: 5, batchSize: 32, callbacks: [monitor] });
+    await model.fit(xs, ys, { verbose: 0, epochs: 5, batchSize: 32, callbacks: [monitor] });
     expect(monitor.toJSON().snapshots.map((s) => s.epoch)).toEqual([0, 2, 4, 5]);
     await monitor.dispose();
     tf.dispose([xs, ys]);
@@ -156,7 +157,7 @@ describe.each(['cpu', 'wasm'])('model.fit on the %s backend', (backend) => {
     const { xs, ys } = loadMnist(100, { flat: true });
     const model = mlp();
     const monitor = paramMonitor({ logger: false, everyBatches: 3 });
-    await model.fit(xs, ys, { epochs: 2, batchSize: 25, callbacks: [monitor] }); // 4 batches an epoch
+    await model.fit(xs, ys, { verbose: 0, epochs: 2, batchSize: 25, callbacks: [monitor] }); // 4 batches an epoch
     const snaps = monitor.toJSON().snapshots;
     expect(snaps.map((s) => [s.epoch, s.batch])).toEqual([[0, undefined], [0, 3], [1, 6], [2, 8]]);
     await monitor.dispose();
@@ -168,7 +169,7 @@ describe.each(['cpu', 'wasm'])('model.fit on the %s backend', (backend) => {
     const { xs, ys } = loadMnist(100, { flat: true });
     const model = mlp();
     const monitor = paramMonitor({ logger: false, everyBatches: 2 });
-    await model.fit(xs, ys, { epochs: 2, batchSize: 50, callbacks: [monitor] }); // 2 batches an epoch
+    await model.fit(xs, ys, { verbose: 0, epochs: 2, batchSize: 50, callbacks: [monitor] }); // 2 batches an epoch
     expect(monitor.toJSON().snapshots.map((s) => [s.epoch, s.batch])).toEqual([[0, undefined], [0, 2], [1, 4]]);
     await monitor.dispose();
     tf.dispose([xs, ys]);
@@ -180,7 +181,7 @@ describe.each(['cpu', 'wasm'])('model.fit on the %s backend', (backend) => {
     const model = mlp();
     const monitor = paramMonitor({ logger: false });
     const disposer = new tf.CustomCallback({ onEpochEnd: async (epoch) => { if (epoch === 0) await monitor.dispose(); } });
-    await model.fit(xs, ys, { epochs: 3, batchSize: 32, callbacks: [disposer, monitor] });
+    await model.fit(xs, ys, { verbose: 0, epochs: 3, batchSize: 32, callbacks: [disposer, monitor] });
     expect(monitor.toJSON().snapshots.map((s) => s.epoch)).toEqual([0]);
     tf.dispose([xs, ys]);
     model.dispose(); // the file's leak check proves the monitor's copies went with dispose()
@@ -189,7 +190,7 @@ describe.each(['cpu', 'wasm'])('model.fit on the %s backend', (backend) => {
   it('fitDataset with a generator dataset', async () => {
     const model = mlp();
     const monitor = paramMonitor({ logger: false });
-    await model.fitDataset(mnistBatches(128, 32, { flat: true }), { epochs: 2, callbacks: [monitor] });
+    await model.fitDataset(mnistBatches(128, 32, { flat: true }), { verbose: 0, epochs: 2, callbacks: [monitor] });
     const history = monitor.toJSON();
     expect(history.snapshots.map((s) => s.epoch)).toEqual([0, 1, 2]);
     expect(history.model.totalParams).toBe(model.countParams());
@@ -211,7 +212,7 @@ describe.each(['cpu', 'wasm'])('model.fit on the %s backend', (backend) => {
     const xa = tf.randomNormal([16, 6]);
     const xb = tf.randomNormal([16, 6]);
     const y = tf.randomNormal([16, 1]);
-    await model.fit([xa, xb], y, { epochs: 1, callbacks: [monitor] });
+    await model.fit([xa, xb], y, { verbose: 0, epochs: 1, callbacks: [monitor] });
     const history = monitor.toJSON();
     const names = history.weights.map((w) => w.name);
     expect(new Set(names).size).toBe(names.length);
@@ -234,7 +235,7 @@ describe.each(['cpu', 'wasm'])('model.fit on the %s backend', (backend) => {
     const monitor = paramMonitor({ logger: false });
     const x = tf.randomNormal([8, 5, 2]);
     const y = tf.randomNormal([8, 1]);
-    await model.fit(x, y, { epochs: 2, callbacks: [monitor] });
+    await model.fit(x, y, { verbose: 0, epochs: 2, callbacks: [monitor] });
     const history = monitor.toJSON();
     const lstm = history.model.layers.find((l) => l.class === 'LSTM')!;
     expect(lstm.weights).toHaveLength(3); // kernel, recurrent_kernel, bias
@@ -256,7 +257,7 @@ describe.each(['cpu', 'wasm'])('model.fit on the %s backend', (backend) => {
     const monitor = paramMonitor({ logger: false });
     const x = tf.randomNormal([8, 4]);
     const y = tf.randomNormal([8, 2]);
-    await model.fit(x, y, { epochs: 1, callbacks: [monitor] });
+    await model.fit(x, y, { verbose: 0, epochs: 1, callbacks: [monitor] });
     const history = monitor.toJSON();
     const kernel = (layer: string) => history.weights.find((w) => w.name === `${backend}_${layer}/kernel`)!;
     expect(kernel('built_frozen')).toMatchObject({ trainable: false, layerTrainable: false, variableTrainable: true, optimized: false });
@@ -274,11 +275,11 @@ describe.each(['cpu', 'wasm'])('model.fit on the %s backend', (backend) => {
     const model = mlp();
     const plain = { onEpochEnd: async () => undefined }; // what tfvis.show.fitCallbacks() returns
     const lost = paramMonitor({ logger: false });
-    await expect(model.fit(xs, ys, { epochs: 1, callbacks: [plain, lost] as never }))
+    await expect(model.fit(xs, ys, { verbose: 0, epochs: 1, callbacks: [plain, lost] as never }))
       .rejects.toThrow(/did not hand the model to the monitor.*paramMonitor\(\{ model \}\)/);
     await lost.dispose();
     const monitor = paramMonitor({ logger: false, model });
-    await model.fit(xs, ys, { epochs: 2, callbacks: [plain, monitor] as never });
+    await model.fit(xs, ys, { verbose: 0, epochs: 2, callbacks: [plain, monitor] as never });
     expect(monitor.toJSON().snapshots.map((s) => s.epoch)).toEqual([0, 1, 2]);
     expect(monitor).toBeInstanceOf(ParamMonitor);
     await monitor.dispose();
@@ -291,7 +292,7 @@ describe.each(['cpu', 'wasm'])('model.fit on the %s backend', (backend) => {
     const model = mlp();
     const monitor = paramMonitor({ logger: false });
     await monitor.dispose();
-    await expect(model.fit(xs, ys, { epochs: 1, callbacks: [monitor] })).rejects.toThrow(/disposed.*paramMonitor\(\)/);
+    await expect(model.fit(xs, ys, { verbose: 0, epochs: 1, callbacks: [monitor] })).rejects.toThrow(/disposed.*paramMonitor\(\)/);
     tf.dispose([xs, ys]);
     model.dispose();
   });
@@ -313,7 +314,7 @@ describe('layers whose gradients only the cpu backend has (wasm lacks conv and g
     model.add(tf.layers.dense({ units: 10, activation: 'softmax' }));
     model.compile({ optimizer: 'adam', loss: 'categoricalCrossentropy' });
     const monitor = paramMonitor({ logger: false });
-    await model.fit(xs, ys, { epochs: 2, batchSize: 32, callbacks: [monitor] });
+    await model.fit(xs, ys, { verbose: 0, epochs: 2, batchSize: 32, callbacks: [monitor] });
     const history = monitor.toJSON();
     const moving = history.weights.filter((w) => w.movingStatistic).map((w) => w.name.split('/').pop());
     expect(moving).toEqual(['moving_mean', 'moving_variance']);
@@ -336,7 +337,7 @@ describe('layers whose gradients only the cpu backend has (wasm lacks conv and g
     const monitor = paramMonitor({ logger: false });
     const x = tf.tensor2d(Array.from({ length: 40 }, (_, i) => (i * 7) % 20), [8, 5]);
     const y = tf.randomNormal([8, 1]);
-    await model.fit(x, y, { epochs: 2, callbacks: [monitor] });
+    await model.fit(x, y, { verbose: 0, epochs: 2, callbacks: [monitor] });
     const history = monitor.toJSON();
     const embedding = history.weights.find((w) => w.layerClass === 'Embedding')!;
     expect(embedding.shape).toEqual([20, 4]);

@@ -19,6 +19,7 @@ import { validateCoreOptions } from '../src/validate-options';
 import { loadMnist } from './helpers/mnist';
 import { compareStats, referenceStats } from './helpers/reference';
 import { expectNoLeaks } from './helpers/tensor-leaks';
+import { TEST_BACKENDS } from './helpers/backends';
 
 type Weights = Map<string, Float32Array>;
 const copyWeights = (model: tf.LayersModel): Weights => new Map(model.weights.map((w) => [w.name, Float32Array.from(w.read().dataSync())]));
@@ -57,7 +58,7 @@ function eventLog(): { logger: winston.Logger; events: string[] } {
   return { logger: winston.createLogger({ transports: [new winston.transports.Stream({ stream })] }), events };
 }
 
-describe.each(['cpu', 'wasm'])('batch snapshots on the measuring worker, %s backend', (backend) => {
+describe.each(TEST_BACKENDS)('batch snapshots on the measuring worker, %s backend', (backend) => {
   beforeAll(async () => {
     await tf.setBackend(backend);
   });
@@ -75,7 +76,7 @@ describe.each(['cpu', 'wasm'])('batch snapshots on the measuring worker, %s back
     const logs = { main: snapshotLog(() => ended), worker: snapshotLog(() => ended) };
     const onMain = paramMonitor({ everyBatches: 1, thread: 'main', logger: logs.main.logger });
     const onWorker = paramMonitor({ everyBatches: 1, logger: logs.worker.logger }); // 'auto' on 2 cores
-    await model.fit(xs, ys, { epochs: 2, batchSize: 32, callbacks: [probe, onMain, onWorker] }); // 8 batches an epoch
+    await model.fit(xs, ys, { verbose: 0, epochs: 2, batchSize: 32, callbacks: [probe, onMain, onWorker] }); // 8 batches an epoch
     const [main, worker] = [onMain.toJSON(), onWorker.toJSON()];
     await Promise.all([onMain.dispose(), onWorker.dispose()]);
     model.dispose();
@@ -106,7 +107,7 @@ describe.each(['cpu', 'wasm'])('batch snapshots on the measuring worker, %s back
     const counter = new tf.CustomCallback({ onBatchEnd: async () => { ended += 1; } });
     const log = snapshotLog(() => ended);
     const monitor = paramMonitor({ everyBatches: 3, thread: 'worker', logger: log.logger });
-    await model.fit(xs, ys, { epochs: 1, batchSize: 16, callbacks: [counter, monitor] }); // 8 batches
+    await model.fit(xs, ys, { verbose: 0, epochs: 1, batchSize: 16, callbacks: [counter, monitor] }); // 8 batches
     expect(log.lines).toEqual([{ batch: 0, ended: 0 }, { batch: 3, ended: 4 }, { batch: 6, ended: 7 }, { batch: 8, ended: 8 }]);
     await monitor.dispose();
     model.dispose();
@@ -120,7 +121,7 @@ describe.each(['cpu', 'wasm'])('batch snapshots on the measuring worker, %s back
     const monitor = paramMonitor({ everyBatches: 1, thread: 'worker', logger });
     let ended = 0;
     const disposer = new tf.CustomCallback({ onBatchEnd: async () => { if (++ended === 3) await monitor.dispose(); } });
-    await model.fit(xs, ys, { epochs: 1, batchSize: 16, callbacks: [monitor, disposer] });
+    await model.fit(xs, ys, { verbose: 0, epochs: 1, batchSize: 16, callbacks: [monitor, disposer] });
     expect(events).toEqual(['census', 'snapshot 0', 'snapshot 1', 'snapshot 2', 'snapshot 3', 'summary']);
     expect(monitor.toJSON().snapshots.map((s) => s.batch ?? 0)).toEqual([0, 1, 2, 3]);
     model.dispose();
@@ -135,9 +136,9 @@ describe.each(['cpu', 'wasm'])('batch snapshots on the measuring worker, %s back
     let ended = 0;
     const failing = new tf.CustomCallback({ onBatchEnd: async () => { if (++ended === 2) throw new Error('a user callback failed'); } });
     tf.engine().startScope(); // tfjs leaves the aborted batch's tensors behind: disposed with the scope
-    await expect(first.fit(xs, ys, { epochs: 1, batchSize: 16, callbacks: [monitor, failing] })).rejects.toThrow(/a user callback failed/);
+    await expect(first.fit(xs, ys, { verbose: 0, epochs: 1, batchSize: 16, callbacks: [monitor, failing] })).rejects.toThrow(/a user callback failed/);
     tf.engine().endScope();
-    await second.fit(xs, ys, { epochs: 1, batchSize: 64, callbacks: [monitor] }); // another model: a new census line
+    await second.fit(xs, ys, { verbose: 0, epochs: 1, batchSize: 64, callbacks: [monitor] }); // another model: a new census line
     // No onTrainEnd after the exception: batch 2's snapshot, taken before it, comes as the next fit begins.
     expect(events).toEqual(['census', 'snapshot 0', 'snapshot 1', 'snapshot 2', 'census', 'snapshot 3', 'snapshot 4']);
     await monitor.dispose();
@@ -151,7 +152,7 @@ describe.each(['cpu', 'wasm'])('batch snapshots on the measuring worker, %s back
     const monitor = paramMonitor({ everyBatches: 2, thread: 'worker', logger: false });
     const seen: number[] = [];
     const reader = new tf.CustomCallback({ onBatchEnd: async () => { seen.push(monitor.toJSON().snapshots.length); } });
-    await model.fit(xs, ys, { epochs: 1, batchSize: 16, callbacks: [monitor, reader] }); // 8 batches
+    await model.fit(xs, ys, { verbose: 0, epochs: 1, batchSize: 16, callbacks: [monitor, reader] }); // 8 batches
     expect(seen).toEqual([1, 2, 2, 3, 3, 4, 4, 5]);
     await monitor.dispose();
     model.dispose();
@@ -175,7 +176,7 @@ describe('stopOn with batch snapshots', () => {
     const monitor = paramMonitor({ everyBatches: 1, thread, stopOn: ['non-finite'], logger: false });
     let trained = 0;
     const counter = new tf.CustomCallback({ onBatchEnd: async () => { trained += 1; } });
-    await model.fit(x, y, { epochs: 100, batchSize: 32, shuffle: false, callbacks: [counter, monitor] });
+    await model.fit(x, y, { verbose: 0, epochs: 100, batchSize: 32, shuffle: false, callbacks: [counter, monitor] });
     const history = monitor.toJSON();
     await monitor.dispose();
     model.dispose();
@@ -227,7 +228,7 @@ describe('a measuring worker that cannot load its script', () => {
         const model = tf.sequential({ layers: [tf.layers.dense({ units: 2, inputShape: [3] })] });
         model.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });
         const monitor = paramMonitor({ logger: false, everyBatches: 1, thread: 'worker' });
-        await model.fit(tf.ones([8, 3]), tf.zeros([8, 2]), { epochs: 1, batchSize: 4, callbacks: [monitor] });
+        await model.fit(tf.ones([8, 3]), tf.zeros([8, 2]), { verbose: 0, epochs: 1, batchSize: 4, callbacks: [monitor] });
         process.stdout.write(JSON.stringify(monitor.toJSON().alerts.map((a) => a.message)));
       })();`;
     try {

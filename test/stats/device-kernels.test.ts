@@ -10,6 +10,7 @@ import { computeStats } from '../../src/stats/device-engine';
 import { SnapshotStore } from '../../src/stats/snapshot-store';
 import { expectNoLeaks } from '../helpers/tensor-leaks';
 import fixture from '../fixtures/tfjs-node-4.22-kernels.json';
+import { TEST_BACKENDS } from '../helpers/backends';
 
 const nodeKernels = new Set(fixture.kernels);
 
@@ -21,7 +22,7 @@ async function kernelsOf(fn: () => Promise<unknown>): Promise<string[]> {
   return [...new Set(info.kernelNames)].sort();
 }
 
-describe.each(['cpu', 'wasm'])('kernels dispatched on %s', (backend) => {
+describe.each(TEST_BACKENDS)('kernels dispatched on %s', (backend) => {
   beforeAll(async () => {
     await tf.setBackend(backend);
   });
@@ -64,7 +65,11 @@ describe.each(['cpu', 'wasm'])('kernels dispatched on %s', (backend) => {
     for (const size of [100, 1025, 300_000]) counts.push([size, await countKernels(size, false), await countKernels(size, true)]);
     // [elements, kernels alone, kernels with drift and fromStart]; sums of over 1,024 elements run in
     // blocks of 256, with a remainder (1025) and recursively (300,000: two levels, two remainders).
-    expect(counts).toEqual([[100, 124, 196], [1025, 148, 232], [300_000, 172, 268]]);
+    // tfjs-node dispatches a few more (its Cast and Reshape of int32 are kernels of their own).
+    const pinned = backend === 'tensorflow'
+      ? [[100, 134, 214], [1025, 158, 250], [300_000, 182, 286]]
+      : [[100, 124, 196], [1025, 148, 232], [300_000, 172, 268]];
+    expect(counts).toEqual(pinned);
   });
 
   it('the snapshot store on the device engine (copies of weights, drift)', async () => {

@@ -11,6 +11,7 @@ import type { HistoryDocument } from '../../src/history-types';
 import { loadMnist } from '../helpers/mnist';
 import { RELATIVE_TOLERANCE } from '../helpers/reference';
 import { expectNoLeaks } from '../helpers/tensor-leaks';
+import { TEST_BACKENDS } from '../helpers/backends';
 
 type Weights = Map<string, Float32Array>;
 
@@ -46,7 +47,7 @@ async function train(options: { statsOn: 'host' | 'device'; fromStart?: boolean 
   const monitor = paramMonitor({ logger: false, ...options });
   const copies = [copyWeights(model)];
   const probe = new tf.CustomCallback({ onEpochEnd: async () => { copies.push(copyWeights(model)); } });
-  await model.fit(xs, ys, { epochs: 3, batchSize: 64, callbacks: [monitor, probe] });
+  await model.fit(xs, ys, { verbose: 0, epochs: 3, batchSize: 64, callbacks: [monitor, probe] });
   const history = monitor.toJSON();
   await monitor.dispose();
   model.dispose();
@@ -61,7 +62,7 @@ const relativeTo = (l2: number, reference: number) => (l2 === 0 ? 0 : reference 
 const agrees = (actual: number | null | undefined, expected: number | null) =>
   expected === null || expected === 0 ? actual === expected : Math.abs((actual as number) - expected) < RELATIVE_TOLERANCE * expected;
 
-describe.each(['cpu', 'wasm'])('drift during model.fit on the %s backend', (backend) => {
+describe.each(TEST_BACKENDS)('drift during model.fit on the %s backend', (backend) => {
   beforeAll(async () => {
     await tf.setBackend(backend);
   });

@@ -18,6 +18,7 @@ import {
   Case, check, DEFAULT_CONFIG, ints, memo, nudged, onBackend, signs, sizeOf, withNonFinite,
 } from '../helpers/stat-cases';
 import { withNoLeaks } from '../helpers/tensor-leaks';
+import { TEST_BACKENDS } from '../helpers/backends';
 
 /**
  * The engines that run every reference case. `float64`: the engine accumulates in float64, so it
@@ -106,7 +107,7 @@ describe('the float64 reference and its comparator', () => {
   });
 });
 
-describe.each(['cpu', 'wasm'])('on the %s backend', (backend) => {
+describe.each(TEST_BACKENDS)('on the %s backend', (backend) => {
   onBackend(backend);
 
   describe.each(ENGINES)('$name', ({ engine, float64 }) => {
@@ -396,9 +397,9 @@ describe.each(['cpu', 'wasm'])('on the %s backend', (backend) => {
     it('3M elements of 1000 + U(-1, 1), with drift', async () => {
       await check(engine, [big3MCase()], { bins: 100, zeroTolerance: 0 });
     });
-    // 16.7M elements take 73 s on the cpu backend's device engine and 4 s on wasm; the packing of
-    // counts is the same code on both, and wasm is where a float32 rounding of it was found.
-    const affordable = backend === 'wasm' || engine !== computeStats ? it : it.skip;
+    // 16.7M elements take 73 s on the cpu backend's device engine and 4 s on wasm or tensorflow; the
+    // packing of counts is the same code on all, and wasm is where a float32 rounding of it was found.
+    const affordable = backend !== 'cpu' || engine !== computeStats ? it : it.skip;
     affordable('2^24 + 3 elements of 5 + N(0, 1), two NaN: counts that float32 cannot hold', async () => {
       // 2^24 + 1 finite elements, all within the zero tolerance and in the one bin: every count
       // is odd and above 2^24, so one rounded to float32 anywhere on the way is off by one.

@@ -18,6 +18,7 @@ import { expectNoLeaks } from '../helpers/tensor-leaks';
 import {
   Case, check, DEFAULT_CONFIG, ints, memo, nudged, onBackend, referenceOf, signs, withInputs, withNonFinite,
 } from '../helpers/stat-cases';
+import { TEST_BACKENDS } from '../helpers/backends';
 
 // Locals: a global lookup (Math) costs ~50x a local one in jest's vm context.
 const { abs, max: maxOf } = Math;
@@ -88,7 +89,7 @@ const big3M = memo((): Case => {
     previousL2: 'measured', initial: withNonFinite(value, 105, 0.01), initialL2: 'measured' };
 });
 
-describe.each(['cpu', 'wasm'])('computeStatsOnHost on the %s backend', (backend) => {
+describe.each(TEST_BACKENDS)('computeStatsOnHost on the %s backend', (backend) => {
   onBackend(backend);
 
   describe('against the float64 reference', () => {
