@@ -178,7 +178,12 @@ describe('the package bin', () => {
     const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
     expect(pkg.bin).toEqual({ 'tfjs-param-monitor': 'dist/cli/main.js' });
     expect(fs.readFileSync(path.join(root, pkg.bin['tfjs-param-monitor']), 'utf8').split('\n')[0]).toBe('#!/usr/bin/env node');
-    const npx = spawnSync('npx', ['--no-install', 'tfjs-param-monitor', 'summary', files.twoFits], { cwd: root, encoding: 'utf8' });
+    // The first npx of a folder (a fresh clone) links it into npx's cache as a `file:` package,
+    // which runs its `prepare` script: a rebuild of dist/ in the middle of the suite, under which
+    // other tests' child processes loaded half-written modules ('checkParamCount is not a
+    // function', seen once in a fresh clone on a loaded machine). Scripts off: npx only runs the bin.
+    const env = { ...process.env, npm_config_ignore_scripts: 'true' };
+    const npx = spawnSync('npx', ['--no-install', 'tfjs-param-monitor', 'summary', files.twoFits], { cwd: root, encoding: 'utf8', env });
     expect({ status: npx.status, stderr: npx.stderr }).toEqual({ status: 0, stderr: '' });
     expect(npx.stdout).toBe(runCli(['summary', files.twoFits]).stdout);
   });

@@ -28,6 +28,21 @@ function tinyModel(name: string): tf.Sequential {
   return model;
 }
 
+/**
+ * Resolves once `done()` holds. The writes it waits for are scheduled by the file's own cost
+ * budget (`OUTPUT_COST_FACTOR` times the last write's duration): with the disk busy (a native
+ * build or an install beside the suite) a write can take 100 ms and the next one come 5 s later,
+ * so a fixed deadline failed under load, and left the test's tensors undisposed. It waits as long
+ * as the schedule says, up to a minute, and then fails saying what it waited for.
+ */
+async function eventually(done: () => boolean, what: string): Promise<void> {
+  const limit = performance.now() + 60_000;
+  while (!done()) {
+    if (performance.now() > limit) throw new Error(`waited a minute for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
 /** A callback after the monitor that reads the output file at every hook. */
 function reader(file: string, seen: number[]): tf.CustomCallback {
   const read = async () => {
@@ -55,8 +70,7 @@ describe('output file', () => {
     const seconds = (performance.now() - started) / 1000;
     expect(seen[0]).toBe(1);
     // The end of the fit is written as soon as the cost budget allows: at once, or by a timer.
-    const deadline = performance.now() + 5000;
-    while (loadHistory(file).series.epoch.length < 61 && performance.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    await eventually(() => loadHistory(file).series.epoch.length === 61, 'the end of the fit in the file');
     expect(loadHistory(file).series.epoch).toHaveLength(61);
     // Unforced writes: at most one a second, so the file did not change at every epoch.
     const changes = new Set(seen).size;
@@ -81,8 +95,7 @@ describe('output file', () => {
     const history = await model.fit(xs, ys, { epochs: 4, batchSize: 32, callbacks: [monitor, removeFolder] });
     expect(history.epoch).toEqual([0, 1, 2, 3]);
     // The end of the fit is written as soon as the cost budget allows (by a timer), and fails.
-    const deadline = performance.now() + 10_000;
-    while (!records.some((r) => r.event === 'output-error') && performance.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    await eventually(() => records.some((r) => r.event === 'output-error'), 'the failed write of the end of the fit');
     await model.fit(xs, ys, { epochs: 1, batchSize: 32, callbacks: [monitor] });
     const errors = records.filter((r) => r.event === 'output-error');
     expect(errors).toHaveLength(1);
