@@ -1,7 +1,8 @@
 /**
  * The `model.fit` callback: takes the census at training start, a snapshot of every watched
  * weight at start and after every N epochs (or batches), evaluates the alert rules on each, and
- * logs. Only plain numbers are kept, except the per-weight copies in the snapshot store.
+ * hands each event to its outputs (./output.ts): the log, the `output` history file, TensorBoard.
+ * Only plain numbers are kept, except the per-weight copies in the snapshot store.
  */
 import { performance } from 'perf_hooks';
 import * as tf from '@tensorflow/tfjs';
@@ -14,12 +15,14 @@ import { HistoryOutput } from './history/history-output';
 import { HistoryRecorder } from './history/recorder';
 import { historyPieces, serializeHistory } from './history/serialize';
 import type { Alert, EnvironmentRecord, HistoryDocument } from './history-types';
-import { censusLine, snapshotLine, summaryTable, weightLine } from './log/log-format';
+import { LogOutput } from './log/log-output';
 import { LogSink } from './log/log-sink';
 import type { ParamMonitorOptions } from './monitor-options';
 import { ResolvedMonitorOptions, validateMonitorOptions } from './monitor-options';
 import type { WeightStats } from './history-types';
+import type { MonitorOutput } from './output';
 import { PendingStats, SnapshotStore } from './stats/snapshot-store';
+import { TensorBoardOutput } from './tensorboard/tensorboard-output';
 
 const MISSING_MODEL =
   'tfjs-param-monitor: training started but tfjs did not hand the model to the monitor. tfjs passes the ' +
@@ -38,11 +41,14 @@ export class ParamMonitor extends tf.Callback {
   private readonly engine: AlertEngine;
   private readonly sink: LogSink;
   private census: Census | null = null;
-  /** What the last census line said, so a loop of `fit` calls logs it only when it changes. */
-  private censusLogged: string | null = null;
   private environment: EnvironmentRecord | null = null;
   private readonly history: HistoryRecorder;
+  /** The `output` file's writer (its write counters are read by `npm run bench:history`). */
   private readonly output: HistoryOutput | null;
+  /** The `tensorboard` folder's writer (its counters are read by `npm run bench:tensorboard`). */
+  private readonly tensorboard: TensorBoardOutput | null;
+  /** Where every event goes, in this order; the log last, so it can report the others' failures until closed. */
+  private readonly outputs: MonitorOutput[];
   private epochsCompleted = 0;
   private batchesCompleted = 0;
   private disposed = false;
@@ -55,7 +61,7 @@ export class ParamMonitor extends tf.Callback {
   private failing: string | null = null;
   /** A batch snapshot the measuring worker is measuring, recorded when its numbers come (`settle`). */
   private pending: {
-    epoch: number; batch: number | undefined; started: number; spentMs: number; weights: number; stats: PendingStats;
+    epoch: number; batch: number | undefined; started: number; spentMs: number; stats: PendingStats;
   } | null = null;
 
   constructor(options: ParamMonitorOptions = {}) {
@@ -67,16 +73,20 @@ export class ParamMonitor extends tf.Callback {
     this.engine = new AlertEngine(this.options.alerts);
     this.history = new HistoryRecorder(this.options.maxSnapshots);
     this.sink = new LogSink(this.options);
+    const report = (level: 'error' | 'info', message: string, meta: Record<string, unknown>) => this.sink.log(level, message, { ...meta, epoch: this.epochsCompleted });
     this.output = this.options.output === undefined ? null : new HistoryOutput(
       prepareWritableFile('output', this.options.output),
       // A snapshot in flight on the worker changes the document (reading it records the snapshot):
       // without it counted, a write at exit would find the version written and skip that snapshot.
       () => 2 * this.history.version + (this.pending === null ? 0 : 1),
       () => this.document(),
-      (level, message, meta) => this.sink.log(level, message, { ...meta, epoch: this.epochsCompleted }),
+      report,
     );
     // From now on the file is always a complete document, empty until the first snapshot.
     this.output?.write('now');
+    this.tensorboard = this.options.tensorboard === undefined ? null : new TensorBoardOutput(this.options.tensorboard, report);
+    this.outputs = [this.output, this.tensorboard, new LogOutput(this.sink, this.options.summary)]
+      .filter((output): output is NonNullable<typeof output> => output !== null);
     // tfjs calls these unbound when it wraps the monitor as a plain config object.
     this.onTrainBegin = this.onTrainBegin.bind(this);
     this.onEpochEnd = this.onEpochEnd.bind(this);
@@ -99,14 +109,11 @@ export class ParamMonitor extends tf.Callback {
     this.environment = describeEnvironment(this.options.statsOn);
     this.engine.setWeights(this.census.weights.map((w) => w.record));
     this.history.startRun(this.epochsCompleted);
-    const line = censusLine(this.census.model, this.watched().length, this.environment.backend);
-    if (line !== this.censusLogged) {
-      this.censusLogged = line;
-      this.sink.log('info', line, {
-        event: 'census', epoch: this.epochsCompleted, totalParams: this.census.model.totalParams,
-        trainableParams: this.census.model.trainableParams, nonTrainableParams: this.census.model.nonTrainableParams,
-      });
-    }
+    const census = {
+      model: this.census.model, weights: this.census.weights.map((w) => w.record), watched: this.watched().length,
+      backend: this.environment.backend, epoch: this.epochsCompleted,
+    };
+    for (const output of this.outputs) output.census?.(census);
     this.raise(this.engine.checkCensus(this.census.model, this.epochsCompleted));
     if (this.history.snapshotCount === 0) await this.snapshot();
     this.checkStop();
@@ -140,15 +147,7 @@ export class ParamMonitor extends tf.Callback {
     this.history.endRun(this.epochsCompleted);
     const final = this.history.lastSnapshot;
     if (final) this.history.pin(final);
-    if (this.options.summary === 'fit') this.logSummary();
-    this.output?.write('soon');
-  }
-
-  private logSummary(): void {
-    if (!this.census) return;
-    this.sink.log('info', summaryTable(this.census.model, this.census.weights.map((w) => w.record), this.history.lastSnapshot, this.history.alerts), {
-      event: 'summary', epoch: this.epochsCompleted,
-    });
+    for (const output of this.outputs) output.fitEnd?.({ epoch: this.epochsCompleted, lastSnapshot: final });
   }
 
   private watched() {
@@ -168,11 +167,11 @@ export class ParamMonitor extends tf.Callback {
       const weights = this.watched().map((w) => ({ name: w.record.name, value: w.variable.read() }));
       if (defer && this.store.defers) {
         const stats = this.store.send(weights);
-        this.pending = { epoch, batch, started, spentMs: performance.now() - clock, weights: weights.length, stats };
+        this.pending = { epoch, batch, started, spentMs: performance.now() - clock, stats };
         return;
       }
       const stats = await this.store.measure(weights);
-      this.record(epoch, batch, started, performance.now() - clock, stats, weights.length);
+      this.record(epoch, batch, started, performance.now() - clock, stats);
     } catch (error) {
       this.snapshotFailed(epoch, batch, error);
     }
@@ -190,7 +189,7 @@ export class ParamMonitor extends tf.Callback {
     const clock = performance.now();
     try {
       const stats = pending.stats.receive();
-      this.record(pending.epoch, pending.batch, pending.started, pending.spentMs + performance.now() - clock, stats, pending.weights);
+      this.record(pending.epoch, pending.batch, pending.started, pending.spentMs + performance.now() - clock, stats);
     } catch (error) {
       this.snapshotFailed(pending.epoch, pending.batch, error);
     }
@@ -200,29 +199,19 @@ export class ParamMonitor extends tf.Callback {
     this.monitorError(epoch, batch, `tfjs-param-monitor could not take the snapshot at epoch ${epoch}: ${(error as Error).message}. Training goes on.`);
   }
 
-  /** Adds a measured snapshot to the history, evaluates the alert rules on it, logs it. */
+  /** Adds a measured snapshot to the history, evaluates the alert rules on it, hands both to the outputs. */
   private record(epoch: number, batch: number | undefined, started: number, ms: number,
-    stats: Record<string, WeightStats>, weights: number): void {
+    stats: Record<string, WeightStats>): void {
     const snapshot = this.history.addSnapshot({
       epoch, ...(batch !== undefined ? { batch } : {}), time: new Date(started).toISOString(), computeMs: Math.round(ms * 1000) / 1000,
     }, stats);
     const raised = this.engine.evaluate(snapshot);
-    const alertStarted = raised.some((alert) => alert.status === 'started');
-    if (alertStarted) this.history.pin(snapshot);
-    if (this.sink.enabled('info')) { // the line is built only for a logger that takes it
-      this.sink.log('info', snapshotLine(snapshot, raised), {
-        event: 'snapshot', epoch, batch, weights, computeMs: snapshot.computeMs,
-      });
-    }
-    if (this.sink.enabled('debug')) {
-      for (const name of Object.keys(stats)) {
-        this.sink.log('debug', weightLine(snapshot, name), { event: 'weight', epoch, batch, weight: name, ...stats[name] });
-      }
-    }
+    if (raised.some((alert) => alert.status === 'started')) this.history.pin(snapshot);
+    for (const alert of raised) this.history.addAlert(alert);
+    for (const output of this.outputs) output.snapshot?.(snapshot, raised);
     if (this.failing !== null) this.monitorError(epoch, batch, null);
-    this.raise(raised);
+    for (const alert of raised) this.notify(alert);
     this.checkStop();
-    this.output?.write(snapshot.index === 0 ? 'now' : alertStarted ? 'soon' : 'budget');
   }
 
   /**
@@ -261,19 +250,21 @@ export class ParamMonitor extends tf.Callback {
     }
   }
 
+  /** Alerts raised outside a snapshot (the census's, the monitor's own): to the history, the outputs, `onAlert`. */
   private raise(alerts: Alert[]): void {
     for (const alert of alerts) {
       this.history.addAlert(alert);
-      const { message, ...meta } = alert;
-      // A condition that clears is good news: logged at info, recorded with its kind's severity.
-      this.sink.log(alert.status === 'cleared' ? 'info' : alert.severity, message, { event: 'alert', ...meta });
-      if (this.options.onAlert) {
-        try {
-          this.options.onAlert(alert);
-        } catch (error) {
-          this.sink.log('error', `The \`onAlert\` callback threw: ${(error as Error).message}`, { event: 'onAlert-error' });
-        }
-      }
+      for (const output of this.outputs) output.alert?.(alert);
+      this.notify(alert);
+    }
+  }
+
+  private notify(alert: Alert): void {
+    if (!this.options.onAlert) return;
+    try {
+      this.options.onAlert(alert);
+    } catch (error) {
+      this.sink.log('error', `The \`onAlert\` callback threw: ${(error as Error).message}`, { event: 'onAlert-error' });
     }
   }
 
@@ -320,9 +311,10 @@ export class ParamMonitor extends tf.Callback {
   }
 
   /**
-   * Frees every tensor the monitor holds (the copies of previous and initial weights), logs the
-   * per-layer summary (with `summary: 'dispose'`, the default), writes the `output` file a last
-   * time and closes the log file. Idempotent. Every record is on disk when it returns; the
+   * Frees every tensor the monitor holds (the copies of previous and initial weights), writes the
+   * `output` file a last time, flushes the `tensorboard` event file to disk (`fsync`) and closes
+   * it, logs the per-layer summary (with `summary: 'dispose'`, the default) and closes the log
+   * file. Idempotent. Every record is on disk when it returns; the
    * promise is kept for compatibility. The history stays readable with `toJSON()` and `save()`.
    */
   dispose(): Promise<void> {
@@ -330,9 +322,7 @@ export class ParamMonitor extends tf.Callback {
     this.store.dispose();
     if (this.disposed) return Promise.resolve();
     this.disposed = true;
-    if (this.options.summary === 'dispose') this.logSummary();
-    this.output?.close();
-    this.sink.close();
+    for (const output of this.outputs) output.close();
     return Promise.resolve();
   }
 }

@@ -81,6 +81,20 @@ export interface CoreOptions {
    */
   output?: string;
   /**
+   * Also write TensorBoard event files into this folder (created if missing), read by
+   * `tensorboard --logdir` with no TensorFlow in the training process, on any backend. Per
+   * snapshot: scalars `<weight>/<statistic>` (l2Norm, mean, std, driftRelative, zeroFraction,
+   * nanCount, infCount), the histogram of each weight's finite elements (every snapshot for the
+   * first 500, then ever more sparsely, see docs/tensorboard.md) and the alerts as text. The step
+   * is the snapshot's epoch count, or its batch count with `everyBatches`: the steps
+   * `tf.node.tensorBoard` gives its epoch and batch scalars. Each snapshot is one record appended
+   * with one write, so a killed process loses at most the record being written.
+   * @default undefined
+   * @example
+   * paramMonitor({ tensorboard: 'logs/run1' }) // then: tensorboard --logdir logs
+   */
+  tensorboard?: string;
+  /**
    * Whole snapshots (statistics and histograms) kept in the history. Past it, older snapshots are
    * thinned evenly, always keeping the first and the newest, and, up to half the cap (the oldest
    * released first), the last of each `fit` and those at which an alert started; the scalar
@@ -115,6 +129,7 @@ export interface ResolvedCoreOptions {
   logger: Logger | false | undefined;
   logFile: string | undefined;
   output: string | undefined;
+  tensorboard: string | undefined;
   maxSnapshots: number;
   summary: 'dispose' | 'fit' | false;
   fromStart: boolean;

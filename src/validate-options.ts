@@ -13,7 +13,7 @@ function positiveInteger(name: string, value: unknown, max: number, min = 1): nu
   return value;
 }
 
-const CORE_KEYS = ['model', 'bins', 'zeroTolerance', 'everyEpochs', 'everyBatches', 'statsOn', 'thread', 'logger', 'logFile', 'output', 'maxSnapshots', 'summary', 'fromStart'] as const;
+const CORE_KEYS = ['model', 'bins', 'zeroTolerance', 'everyEpochs', 'everyBatches', 'statsOn', 'thread', 'logger', 'logFile', 'output', 'tensorboard', 'maxSnapshots', 'summary', 'fromStart'] as const;
 
 function filePath(name: string, value: unknown): string | undefined {
   if (value !== undefined && (typeof value !== 'string' || value.length === 0)) {
@@ -28,7 +28,7 @@ function cores(): number {
 }
 
 export function validateCoreOptions(options: CoreOptions): ResolvedCoreOptions {
-  const { model, bins, zeroTolerance, everyEpochs, everyBatches, statsOn, thread, logger, logFile, output, maxSnapshots, summary, fromStart } = options;
+  const { model, bins, zeroTolerance, everyEpochs, everyBatches, statsOn, thread, logger, logFile, output, tensorboard, maxSnapshots, summary, fromStart } = options;
   if (model !== undefined && (model === null || typeof model !== 'object' || typeof (model as { getWeights?: unknown }).getWeights !== 'function' || !Array.isArray((model as { layers?: unknown }).layers))) {
     throw new TypeError(`The \`model\` option must be a tf.LayersModel (from tf.sequential() or tf.model()), but got ${show(model)}.`);
   }
@@ -59,6 +59,9 @@ export function validateCoreOptions(options: CoreOptions): ResolvedCoreOptions {
   if (files.output !== undefined && files.logFile !== undefined && path.resolve(files.output) === path.resolve(files.logFile)) {
     throw new RangeError(`The \`output\` and \`logFile\` options must name different files, but both are ${show(output)}.`);
   }
+  if (tensorboard !== undefined && (typeof tensorboard !== 'string' || tensorboard.length === 0)) {
+    throw new TypeError(`The \`tensorboard\` option must be a non-empty folder path, but got ${show(tensorboard)}.`);
+  }
   if (fromStart !== undefined && typeof fromStart !== 'boolean') {
     throw new TypeError(`The \`fromStart\` option must be true or false, but got ${show(fromStart)}.`);
   }
@@ -72,6 +75,7 @@ export function validateCoreOptions(options: CoreOptions): ResolvedCoreOptions {
     thread: thread === 'main' || thread === 'worker' ? thread : everyBatches !== undefined && cores() >= 2 ? 'worker' : 'main',
     logger,
     ...files,
+    tensorboard,
     maxSnapshots: maxSnapshots === undefined ? 1000 : positiveInteger('maxSnapshots', maxSnapshots, Number.MAX_SAFE_INTEGER, 2),
     summary: summary ?? 'dispose',
     fromStart: fromStart ?? true,

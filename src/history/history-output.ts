@@ -6,7 +6,8 @@
  * budget; at `dispose()`; and, for a script that ends without `dispose()`, at process exit when
  * anything is unwritten.
  */
-import type { HistoryDocument } from '../history-types';
+import type { Alert, HistoryDocument, Snapshot } from '../history-types';
+import type { MonitorOutput } from '../output';
 import { HistoryFile } from './history-file';
 import { historyPieces } from './serialize';
 
@@ -21,7 +22,8 @@ function flushAtExit(): void {
   for (const output of pending) output.write('now');
 }
 
-export class HistoryOutput {
+/** The `output` file as one of the monitor's outputs. */
+export class HistoryOutput implements MonitorOutput {
   private readonly file: HistoryFile;
   private writtenVersion = -1;
   private timer: NodeJS.Timeout | null = null;
@@ -71,6 +73,19 @@ export class HistoryOutput {
     } else if (outcome.recovered) {
       this.report('info', `the history file ${this.file.file} is written again`, meta);
     }
+  }
+
+  /** The first snapshot at once; soon when an alert started at it; else on the time budget. */
+  snapshot(snapshot: Snapshot, alerts: readonly Alert[]): void {
+    this.write(snapshot.index === 0 ? 'now' : alerts.some((a) => a.status === 'started') ? 'soon' : 'budget');
+  }
+
+  alert(alert: Alert): void {
+    this.write(alert.status === 'started' ? 'soon' : 'budget');
+  }
+
+  fitEnd(): void {
+    this.write('soon');
   }
 
   /** Writes what is unwritten and stops the exit flush. Idempotent. */

@@ -1,0 +1,97 @@
+/**
+ * The `tensorboard` option: TensorBoard event files as one of the monitor's outputs. One event
+ * per snapshot (scalars, histograms when ./histogram-schedule.ts says so or an alert started,
+ * the alerts it raised), one for an alert raised outside a snapshot, the last snapshot's
+ * histograms at the end of each `fit` if they were skipped. A write that fails is reported once
+ * and the file gets no more events (appending after a torn record would hide every later one
+ * from TensorBoard); training goes on. The browser build swaps this file for
+ * src/browser/node-io/tensorboard-output.ts, which refuses the option.
+ */
+import { performance } from 'perf_hooks';
+import type { Alert, Snapshot } from '../history-types';
+import type { FitEndEvent, MonitorOutput } from '../output';
+import { EventFile } from './event-file';
+import { EventWriter, stepOf } from './event-writer';
+import { histogramsDue } from './histogram-schedule';
+
+export type Report = (level: 'error' | 'info', message: string, meta: Record<string, unknown>) => void;
+
+const wallTimeOf = (snapshot: Snapshot) => Date.parse(snapshot.time) / 1000;
+
+export class TensorBoardOutput implements MonitorOutput {
+  private readonly writer: EventWriter;
+  /** The newest snapshot, while its histograms are unwritten. */
+  private unwritten: Snapshot | null = null;
+  private failed = false;
+  /** Time spent writing, writes made, bytes written (for `npm run bench:tensorboard`). */
+  readonly cost = { totalWriteMs: 0, writes: 0, histogramSnapshots: 0 };
+
+  /** @throws {RangeError} naming the `tensorboard` option when the folder cannot be written */
+  constructor(folder: string, private readonly report: Report) {
+    this.writer = new EventWriter(new EventFile('tensorboard', folder));
+  }
+
+  /** The event file's path. */
+  get file(): string {
+    return this.writer.file.file;
+  }
+
+  get bytes(): number {
+    return this.writer.file.bytes;
+  }
+
+  snapshot(snapshot: Snapshot, alerts: readonly Alert[]): void {
+    const histograms = histogramsDue(snapshot.index) || alerts.some((a) => a.status === 'started');
+    this.unwritten = histograms ? null : snapshot;
+    if (histograms) this.cost.histogramSnapshots += 1;
+    this.write(stepOf(snapshot), wallTimeOf(snapshot), { scalars: snapshot.stats, histograms: histograms ? snapshot.stats : undefined, alerts });
+  }
+
+  alert(alert: Alert): void {
+    this.write(stepOf(alert), Date.now() / 1000, { alerts: [alert] });
+  }
+
+  fitEnd(event: FitEndEvent): void {
+    const last = this.unwritten;
+    if (last === null || last !== event.lastSnapshot) return;
+    this.unwritten = null;
+    this.cost.histogramSnapshots += 1;
+    this.write(stepOf(last), wallTimeOf(last), { histograms: last.stats });
+  }
+
+  /** Flushes the file to disk (`fsync`) and closes it. */
+  close(): void {
+    try {
+      this.writer.file.close();
+    } catch (error) {
+      this.fail(error);
+    }
+  }
+
+  private write(step: number, wallTime: number, records: Parameters<EventWriter['write']>[2]): void {
+    if (this.failed) return;
+    const started = performance.now();
+    try {
+      this.writer.write(step, wallTime, records);
+    } catch (error) {
+      this.fail(error);
+      return;
+    }
+    this.cost.totalWriteMs += performance.now() - started;
+    this.cost.writes += 1;
+  }
+
+  private fail(error: unknown): void {
+    if (this.failed) return;
+    this.failed = true;
+    const file = this.writer.file;
+    try {
+      file.close();
+    } catch {
+      // Reported below; nothing more to do with a file that fails.
+    }
+    this.report('error', `could not write the TensorBoard event file ${file.file}: ${(error as Error).message}. Training goes on; the file gets no more events`, {
+      event: 'tensorboard-error', file: file.file,
+    });
+  }
+}
