@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /**
- * The `tfjs-param-monitor` command: read a parameter history after training.
+ * The `tfjs-param-monitor` command: read a parameter history after training, or convert it to
+ * TensorBoard event files.
  * Exit codes: 0 success, 1 an alert at or above `--fail-on`, 2 bad usage or a bad history file.
  */
 import * as path from 'path';
@@ -9,6 +10,7 @@ import { writeFileAtomic } from '../files/atomic-write';
 import { HistoryFileError, loadHistory } from '../history/load';
 import type { AlertSeverity, HistoryDocument } from '../history-types';
 import { renderReport } from '../report/render-report';
+import { writeHistoryEvents } from '../tensorboard/history-events';
 import { atLeast } from '../report/weight-summary';
 import { alertsData, alertsText, HISTORY_ALERT_KINDS, parseKinds } from './alerts-command';
 import { compareData, compareText } from './compare-command';
@@ -110,6 +112,23 @@ function program(result: { status: number }): Command {
       result.status = failOn(options, [{ file, history }]);
     });
 
+  cli.command('tensorboard').argument('<file>', 'history JSON file')
+    .description('write the history as TensorBoard event files (scalars, histograms, alerts as text), for tensorboard --logdir')
+    .requiredOption('-o, --output <folder>', 'the folder to write the event file into (created if missing)')
+    .addOption(failOnOption())
+    .action((file: string, options: CommonOptions & { output: string }) => {
+      const history = loadHistory(file);
+      let written;
+      try {
+        written = writeHistoryEvents(history, options.output, '--output');
+      } catch (error) {
+        throw new UsageError(`cannot write TensorBoard events into ${options.output}: ${(error as Error).message}`);
+      }
+      process.stdout.write(`wrote ${written.file} (${written.snapshots} snapshots, histograms at ${written.histograms}, `
+        + `${written.alerts} alerts, ${Math.round(written.bytes / 1024)} KiB)\n`);
+      result.status = failOn(options, [{ file, history }]);
+    });
+
   cli.command('compare').argument('<a>', 'history JSON file of one run').argument('<b>', 'history JSON file of the other run')
     .description('two runs of the same model side by side: final statistics and drift, census differences, alerts only one run has')
     .addOption(jsonOption()).addOption(failOnOption())
@@ -126,7 +145,7 @@ function program(result: { status: number }): Command {
 /** Runs the CLI on `argv` (without node and the script) and returns the exit status. */
 export function main(argv: string[]): number {
   if (argv.length === 0) {
-    process.stderr.write(`${NAME}: missing command: summary, alerts, report or compare (see --help)\n`);
+    process.stderr.write(`${NAME}: missing command: summary, alerts, report, compare or tensorboard (see --help)\n`);
     return EXIT_USAGE;
   }
   try {

@@ -1,14 +1,20 @@
 /**
  * Turns the monitor's records into TensorBoard events: one event per step holding the scalars
  * `<weight>/<statistic>`, the histograms of that step when they are written, and the alerts as
- * one text value. The scalar values are copied from bytes encoded once per tag
- * (./summary-values.ts `scalarTemplate`) into a buffer reused from step to step; histograms and
- * text, written far less often, are encoded with protobufjs each time.
+ * one text value. Written for a snapshot every batch, so nothing is encoded per snapshot that
+ * can be encoded once: each scalar tag and each weight's histogram shape has its bytes encoded
+ * by protobufjs once (./summary-values.ts templates), and a snapshot copies them into one buffer
+ * reused from step to step and writes its numbers in place. The event's own fields (wall time,
+ * step) are encoded by protobufjs in front of them and the TFRecord frame is written around
+ * them in the same buffer, which goes to the file in one write. Text, and histograms of constant
+ * or empty weights, are rare and encoded with protobufjs each time.
  */
 import type { Alert, Histogram } from '../history-types';
 import type { EventFile } from './event-file';
-import { EventWithSummaryBytes } from './proto';
-import { histogramValue, scalarTemplate, textValue } from './summary-values';
+import { EventHeader, EventWithSummaryBytes } from './proto';
+import {
+  ValueTemplate, histogramRowCount, histogramTemplate, histogramValue, scalarTemplate, textValue, writeHistogramRows,
+} from './summary-values';
 
 /** The statistics written as scalars, named as the history's `series` columns. */
 export const SCALAR_STATISTICS = ['l2Norm', 'mean', 'std', 'driftRelative', 'zeroFraction', 'nanCount', 'infCount'] as const;
@@ -37,11 +43,6 @@ export function stepOf(at: { epoch: number; batch?: number | null }): number {
   return at.batch ?? at.epoch;
 }
 
-interface Chunk { bytes: Buffer; valueAt: number }
-
-/** The scalar chunks of one weight, one per statistic: with the plugin metadata until first written. */
-interface WeightChunks { tags: string[]; chunks: Chunk[]; described: boolean[] }
-
 export interface StepRecords {
   /** Statistics per weight name. */
   scalars?: Readonly<Record<string, ScalarSource>>;
@@ -50,81 +51,141 @@ export interface StepRecords {
   alerts?: readonly Alert[];
 }
 
+/**
+ * A tag's template: with the plugin metadata until the tag is first written in this file (as
+ * TensorFlow's writers do; TensorBoard keeps the first metadata it sees), then without.
+ */
+class Tag {
+  private written = false;
+  template: ValueTemplate;
+
+  constructor(private readonly make: (withMetadata: boolean) => ValueTemplate) {
+    this.template = make(true);
+  }
+
+  /** The template for this write. */
+  use(): ValueTemplate {
+    const template = this.template;
+    if (!this.written) {
+      this.written = true;
+      this.template = this.make(false);
+    }
+    return template;
+  }
+}
+
+/** The event's summary starts here in the buffer: room before it for the frame and the event's header. */
+const SUMMARY_AT = 64;
+
+/** Bytes of `n` as a protobuf varint (n < 2^35). */
+const varintLength = (n: number): number => (n < 0x80 ? 1 : n < 0x4000 ? 2 : n < 0x200000 ? 3 : n < 0x10000000 ? 4 : 5);
+
 export class EventWriter {
-  private readonly weights = new Map<string, WeightChunks>();
+  /** Per weight: its seven scalar tags. */
+  private readonly scalarTags = new Map<string, Tag[]>();
+  /** Per weight and bin count: its histogram tag. */
+  private readonly histogramTags = new Map<string, Tag>();
+  /** Tags written with protobufjs each time (text, histograms of degenerate shapes) that have had their metadata. */
   private readonly described = new Set<string>();
-  private summary: Buffer = Buffer.allocUnsafe(8192);
-  private at = 0;
+  private buffer: Buffer = Buffer.allocUnsafe(16384);
+  private at = SUMMARY_AT;
+  /** The key of `Event.summary` (field 5, length-delimited), as protobufjs encodes it. */
+  private readonly summaryKey: number = EventWithSummaryBytes.encode({ summary: Uint8Array.of(0) }).finish()[0];
 
   constructor(readonly file: EventFile) {}
 
   /** Appends one event at `step` with the given records (nothing when they are all empty). Throws when the file write fails. */
   write(step: number, wallTime: number, records: StepRecords): void {
-    this.at = 0;
+    this.at = SUMMARY_AT;
     const { scalars, histograms, alerts } = records;
     if (scalars) {
       for (const weight of Object.keys(scalars)) {
         const s = scalars[weight];
-        const w = this.chunksOf(weight);
-        this.scalar(w, 0, s.l2Norm);
-        this.scalar(w, 1, s.mean);
-        this.scalar(w, 2, s.std);
-        this.scalar(w, 3, s.drift?.relative ?? null);
-        this.scalar(w, 4, s.zeroFraction);
-        this.scalar(w, 5, s.nanCount);
-        this.scalar(w, 6, s.infCount);
+        const tags = this.scalarTagsOf(weight);
+        this.scalar(tags[0], s.l2Norm);
+        this.scalar(tags[1], s.mean);
+        this.scalar(tags[2], s.std);
+        this.scalar(tags[3], s.drift?.relative ?? null);
+        this.scalar(tags[4], s.zeroFraction);
+        this.scalar(tags[5], s.nanCount);
+        this.scalar(tags[6], s.infCount);
       }
     }
     if (histograms) {
-      for (const weight of Object.keys(histograms)) {
-        this.append(histogramValue(weight, histograms[weight].histogram, this.describe(weight)));
-      }
+      for (const weight of Object.keys(histograms)) this.histogram(weight, histograms[weight].histogram);
     }
     if (alerts && alerts.length > 0) this.append(textValue(ALERTS_TAG, alerts.map(alertLine), this.describe(ALERTS_TAG)));
-    if (this.at === 0) return;
-    this.file.append([EventWithSummaryBytes.encode({ wallTime, step, summary: this.summary.subarray(0, this.at) }).finish()]);
+    if (this.at === SUMMARY_AT) return;
+    const length = this.at - SUMMARY_AT;
+    const header = EventHeader.encode({ wallTime, step }).finish();
+    const start = SUMMARY_AT - varintLength(length) - 1 - header.length;
+    this.buffer.set(header, start);
+    let p = start + header.length;
+    this.buffer[p++] = this.summaryKey;
+    for (let n = length; ; n = Math.floor(n / 128)) {
+      this.buffer[p++] = n < 0x80 ? n : (n & 0x7f) | 0x80;
+      if (n < 0x80) break;
+    }
+    this.file.appendInPlace(this.buffer, start, this.at);
   }
 
-  /** True the first time a histogram or text tag is written: its value carries the plugin metadata. */
+  /** True the first time a text or degenerate histogram tag is written: its value carries the plugin metadata. */
   private describe(tag: string): boolean {
     if (this.described.has(tag)) return false;
     this.described.add(tag);
     return true;
   }
 
-  private chunksOf(weight: string): WeightChunks {
-    let w = this.weights.get(weight);
-    if (w === undefined) {
-      const tags = SCALAR_STATISTICS.map((statistic) => `${weight}/${statistic}`);
-      w = { tags, chunks: tags.map((tag) => scalarTemplate(tag, true)), described: tags.map(() => false) };
-      this.weights.set(weight, w);
+  private scalarTagsOf(weight: string): Tag[] {
+    let tags = this.scalarTags.get(weight);
+    if (tags === undefined) {
+      tags = SCALAR_STATISTICS.map((statistic) => new Tag((withMetadata) => scalarTemplate(`${weight}/${statistic}`, withMetadata)));
+      this.scalarTags.set(weight, tags);
     }
-    return w;
+    return tags;
   }
 
-  private scalar(w: WeightChunks, i: number, value: number | null): void {
+  private scalar(tag: Tag, value: number | null): void {
     if (value === null) return; // absent: no point at this step (no finite element, or a first snapshot's drift)
-    const chunk = w.chunks[i];
-    this.reserve(chunk.bytes.length);
-    chunk.bytes.copy(this.summary, this.at);
-    this.summary.writeDoubleLE(value, this.at + chunk.valueAt);
-    this.at += chunk.bytes.length;
-    if (!w.described[i]) {
-      w.described[i] = true;
-      w.chunks[i] = scalarTemplate(w.tags[i], false);
+    const { bytes, valueAt } = tag.use();
+    this.reserve(bytes.length);
+    this.buffer.set(bytes, this.at);
+    this.buffer.writeDoubleLE(value, this.at + valueAt);
+    this.at += bytes.length;
+  }
+
+  private histogram(weight: string, histogram: Histogram): void {
+    const rows = histogramRowCount(histogram);
+    if (rows !== histogram.counts.length || rows <= 1) {
+      this.append(histogramValue(weight, histogram, this.describe(weight)));
+      return;
     }
+    const key = `${rows} ${weight}`;
+    let tag = this.histogramTags.get(key);
+    if (tag === undefined) {
+      // Metadata goes with the first histogram of the weight, whatever its shape.
+      const first = this.describe(weight);
+      tag = new Tag((withMetadata) => histogramTemplate(weight, rows, withMetadata && first));
+      this.histogramTags.set(key, tag);
+    }
+    const { bytes, valueAt } = tag.use();
+    this.reserve(bytes.length);
+    this.buffer.set(bytes, this.at);
+    writeHistogramRows(histogram, this.buffer, this.at + valueAt);
+    this.at += bytes.length;
   }
 
   private append(bytes: Uint8Array): void {
     this.reserve(bytes.length);
-    this.summary.set(bytes, this.at);
+    this.buffer.set(bytes, this.at);
     this.at += bytes.length;
   }
 
+  /** Room for `length` more bytes and the frame's trailing CRC. */
   private reserve(length: number): void {
-    if (this.at + length <= this.summary.length) return;
-    const grown = Buffer.allocUnsafe(Math.max(2 * this.summary.length, this.at + length));
-    this.summary.copy(grown, 0, 0, this.at);
-    this.summary = grown;
+    if (this.at + length + 4 <= this.buffer.length) return;
+    const grown = Buffer.allocUnsafe(Math.max(2 * this.buffer.length, this.at + length + 4));
+    this.buffer.copy(grown, 0, 0, this.at);
+    this.buffer = grown;
   }
 }

@@ -6,7 +6,8 @@
  *
  * `EventWithSummaryBytes` is `Event` with its `summary` field (5, length-delimited) declared as
  * `bytes`: the same bytes on the wire, so a summary encoded ahead of time (the scalar values,
- * whose layout never changes, see ./scalar-block.ts) is spliced in without decoding it again.
+ * whose layout never changes, see ./event-writer.ts) is spliced in without decoding it again;
+ * `EventHeader` is its first two fields alone.
  */
 import * as protobuf from 'protobufjs/light';
 
@@ -28,6 +29,12 @@ const root = protobuf.Root.fromJSON({
             step: { type: 'int64', id: 2 },
             fileVersion: { type: 'string', id: 3 },
             summary: { type: 'Summary', id: 5 },
+          },
+        },
+        EventHeader: {
+          fields: {
+            wallTime: { type: 'double', id: 1 },
+            step: { type: 'int64', id: 2 },
           },
         },
         EventWithSummaryBytes: {
@@ -85,6 +92,8 @@ const type = (name: string) => root.lookupType(`tensorboard.${name}`);
 
 export const EventMessage = type('Event');
 export const EventWithSummaryBytes = type('EventWithSummaryBytes');
+/** `Event` with only its first two fields: the bytes an event starts with, before its summary. */
+export const EventHeader = type('EventHeader');
 export const SummaryMessage = type('Summary');
 export const SummaryValueMessage = type('SummaryValue');
 

@@ -22,50 +22,82 @@ function encodeValue(value: ValueFields): Uint8Array {
   return SummaryMessage.encode({ value: [value] }).finish();
 }
 
-/**
- * The bytes of a scalar value for `tag` and where its 8 value bytes sit (little-endian float64):
- * the scalar values of a snapshot are these bytes copied and the value written in place, with
- * no encoding per snapshot.
- */
-export function scalarTemplate(tag: string, withMetadata: boolean): { bytes: Buffer; valueAt: number } {
-  const marker = 1.2345678901234567e-300; // a value no tag or length encodes to
-  const bytes = Buffer.from(encodeValue({
-    tag, ...(withMetadata ? { metadata: SCALAR_METADATA } : {}), tensor: { dtype: DT_DOUBLE, tensorShape: { dim: [] }, doubleVal: [marker] },
-  }));
+/** Bytes encoded once, and where the value (or values) of each use go: 8-byte little-endian doubles from `valueAt`. */
+export interface ValueTemplate { bytes: Buffer; valueAt: number }
+
+/** A value no tag, length or count encodes to: marks where the template's doubles start. */
+const MARKER = 1.2345678901234567e-300;
+
+function template(value: ValueFields, name: string): ValueTemplate {
+  const bytes = Buffer.from(encodeValue(value));
   const probe = Buffer.allocUnsafe(8);
-  probe.writeDoubleLE(marker);
+  probe.writeDoubleLE(MARKER);
   const valueAt = bytes.indexOf(probe);
-  if (valueAt < 0 || bytes.indexOf(probe, valueAt + 1) >= 0) throw new Error(`tfjs-param-monitor: cannot place the scalar value of ${tag}`);
+  if (valueAt < 0 || bytes.indexOf(probe, valueAt + 1) >= 0) throw new Error(`tfjs-param-monitor: cannot place the values of ${name}`);
   return { bytes, valueAt };
 }
 
 /**
- * The bucket edges of a history histogram (`bins` equal-width bins over [min, max]), as the
- * rows (left, right, count) of TensorBoard's histogram tensor. A constant weight (min = max) is
- * one bucket of zero width; a weight with no finite element has no bucket (shape [0, 3]).
+ * A scalar value for `tag`: the scalar values of a snapshot are these bytes copied and the value
+ * written in place, with no encoding per snapshot.
  */
-export function histogramRows(histogram: Histogram): Float64Array {
-  const { min, max, counts } = histogram;
-  if (min === null || max === null) return new Float64Array(0);
-  if (min === max) return Float64Array.of(min, max, counts.reduce((a, b) => a + b, 0));
-  const k = counts.length;
-  const rows = new Float64Array(k * 3);
-  const width = (max - min) / k;
-  for (let i = 0; i < k; i += 1) {
-    rows[i * 3] = min + i * width;
-    rows[i * 3 + 1] = i === k - 1 ? max : min + (i + 1) * width;
-    rows[i * 3 + 2] = counts[i];
-  }
-  return rows;
+export function scalarTemplate(tag: string, withMetadata: boolean): ValueTemplate {
+  return template({
+    tag, ...(withMetadata ? { metadata: SCALAR_METADATA } : {}), tensor: { dtype: DT_DOUBLE, tensorShape: { dim: [] }, doubleVal: [MARKER] },
+  }, tag);
 }
 
+/** A histogram value of `bins` rows for `tag`: its 3 x `bins` doubles (row by row) go at `valueAt`. */
+export function histogramTemplate(tag: string, bins: number, withMetadata: boolean): ValueTemplate {
+  const content = Buffer.alloc(bins * 3 * 8);
+  content.writeDoubleLE(MARKER);
+  return template({
+    tag, ...(withMetadata ? { metadata: HISTOGRAM_METADATA } : {}),
+    tensor: { dtype: DT_DOUBLE, tensorShape: { dim: [{ size: bins }, { size: 3 }] }, tensorContent: content },
+  }, tag);
+}
+
+/**
+ * Writes the rows (left edge, right edge, count) of TensorBoard's histogram tensor for a history
+ * histogram (`counts.length` equal-width bins over [min, max]) into `out` at `at`, as
+ * little-endian doubles. Returns the number of rows: `counts.length`; 1 for a constant weight
+ * (min = max: one bucket of zero width); 0 when no element is finite.
+ */
+export function writeHistogramRows(histogram: Histogram, out: Buffer, at: number): number {
+  const { min, max, counts } = histogram;
+  if (min === null || max === null) return 0;
+  if (min === max) {
+    let total = 0;
+    for (const count of counts) total += count;
+    out.writeDoubleLE(min, at);
+    out.writeDoubleLE(max, at + 8);
+    out.writeDoubleLE(total, at + 16);
+    return 1;
+  }
+  const k = counts.length;
+  const width = (max - min) / k;
+  for (let i = 0; i < k; i += 1) {
+    const row = at + i * 24;
+    out.writeDoubleLE(min + i * width, row);
+    out.writeDoubleLE(i === k - 1 ? max : min + (i + 1) * width, row + 8);
+    out.writeDoubleLE(counts[i], row + 16);
+  }
+  return k;
+}
+
+/** The number of rows {@link writeHistogramRows} writes. */
+export function histogramRowCount(histogram: Histogram): number {
+  if (histogram.min === null || histogram.max === null) return 0;
+  return histogram.min === histogram.max ? 1 : histogram.counts.length;
+}
+
+/** A histogram value encoded with protobufjs: for the shapes no template is kept for (constant or empty weights). */
 export function histogramValue(tag: string, histogram: Histogram, withMetadata: boolean): Uint8Array {
-  const rows = histogramRows(histogram);
-  const content = Buffer.allocUnsafe(rows.length * 8);
-  for (let i = 0; i < rows.length; i += 1) content.writeDoubleLE(rows[i], i * 8);
+  const content = Buffer.allocUnsafe(histogram.counts.length * 24);
+  const rows = writeHistogramRows(histogram, content, 0);
   return encodeValue({
     tag, ...(withMetadata ? { metadata: HISTOGRAM_METADATA } : {}),
-    tensor: { dtype: DT_DOUBLE, tensorShape: { dim: [{ size: rows.length / 3 }, { size: 3 }] }, tensorContent: content },
+    tensor: { dtype: DT_DOUBLE, tensorShape: { dim: [{ size: rows }, { size: 3 }] }, tensorContent: content.subarray(0, rows * 24) },
   });
 }
 

@@ -9,6 +9,20 @@ import { maskedCrc32c } from './crc32c';
 export const framedLength = (length: number): number => length + 16;
 
 /**
+ * Frames the record at `buffer[dataStart, dataEnd)` in place: its length and the length's CRC go
+ * in the 12 bytes before it, the data's CRC in the 4 after, which the caller leaves free. Returns
+ * the framed bytes, a view of `buffer`.
+ */
+export function frameInPlace(buffer: Buffer, dataStart: number, dataEnd: number): Buffer {
+  const start = dataStart - 12;
+  buffer.writeUInt32LE(dataEnd - dataStart, start);
+  buffer.writeUInt32LE(0, start + 4);
+  buffer.writeUInt32LE(maskedCrc32c(buffer, start, start + 8), start + 8);
+  buffer.writeUInt32LE(maskedCrc32c(buffer, dataStart, dataEnd), dataEnd);
+  return buffer.subarray(start, dataEnd + 4);
+}
+
+/**
  * Frames `records` one after the other into `scratch` (grown when too small, so one buffer is
  * reused from snapshot to snapshot) and returns the framed bytes: a view of the returned buffer.
  */

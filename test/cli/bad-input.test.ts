@@ -75,7 +75,7 @@ describe('a file that is not a readable history', () => {
 
 describe('bad usage', () => {
   it.each([
-    [[], 'missing command: summary, alerts, report or compare (see --help)'],
+    [[], 'missing command: summary, alerts, report, compare or tensorboard (see --help)'],
     [['summarise', 'diverging.json'], "unknown command 'summarise'\n(Did you mean summary?)"],
     [['summary'], "missing required argument 'file'"],
     [['compare', 'diverging.json'], "missing required argument 'b'"],

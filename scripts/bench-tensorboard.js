@@ -1,0 +1,154 @@
+#!/usr/bin/env node
+/**
+ * Cost and size of the `tensorboard` option, run as `npm run bench:tensorboard` (builds first).
+ * Not a test: it prints what one run measured on this machine.
+ *
+ * The demo model (MLP 784-128-10, 4 weights, 101,770 params) is trained on 640 MNIST digits,
+ * batch 64, with a snapshot at every batch: SNAPSHOTS (default 20,000) batch snapshots plus the
+ * initial one, `tensorboard` set. Measured: the event file's size; the time the monitor spent
+ * writing events (its own counters, taken around each write: encoding, framing, CRC, the
+ * `writeSync`) against the snapshots' own time (`computeMs`, the statistics measured on the
+ * training thread: `thread: 'main'`); then the same against the training thread's share when
+ * the measuring worker measures (the default for batch snapshots); then the parts of one write:
+ * the CRC32C here against @aws-crypto/crc32c, and what an `fsync` per snapshot would add.
+ */
+'use strict';
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+const tf = require('@tensorflow/tfjs');
+require('@tensorflow/tfjs-backend-wasm');
+const { crc32c: awsCrc32c } = require('@aws-crypto/crc32c');
+const { loadDigits, buildModel } = require('../examples/demo');
+const { paramMonitor } = require('../dist');
+const { crc32c } = require('../dist/tensorboard/crc32c');
+
+const SNAPSHOTS = Number(process.env.SNAPSHOTS ?? 20_000);
+const WORKER_SNAPSHOTS = Number(process.env.WORKER_SNAPSHOTS ?? 2_000);
+const DIGITS = 640;
+const BATCH = 64;
+
+const mb = (bytes) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+
+/** A logger-shaped object that only sums the snapshots' `computeMs` (nothing is printed). */
+function computeMeter() {
+  const meter = {
+    snapshots: 0, computeMs: 0, samples: [],
+    log(_level, _message, meta) {
+      if (meta && meta.event === 'snapshot') {
+        meter.snapshots += 1;
+        meter.computeMs += meta.computeMs;
+        meter.samples.push(meta.computeMs * 1000);
+      }
+    },
+    child() { return meter; },
+    isLevelEnabled(level) { return level !== 'debug'; },
+  };
+  return meter;
+}
+
+async function run(dir, snapshots, thread) {
+  const { xs, ys } = loadDigits(tf, DIGITS);
+  const model = buildModel(tf);
+  const meter = computeMeter();
+  const monitor = paramMonitor({ logger: meter, summary: false, tensorboard: dir, everyBatches: 1, thread });
+  // Each write and its system call timed apart (internals, read for the measurement only).
+  const writer = monitor.tensorboard.writer;
+  const file = writer.file;
+  const samples = { write: [], syscall: [] };
+  const write = writer.write.bind(writer);
+  writer.write = (...args) => {
+    const t = performance.now();
+    write(...args);
+    samples.write.push((performance.now() - t) * 1000);
+  };
+  const append = file.appendInPlace.bind(file);
+  file.appendInPlace = (...args) => {
+    const t = performance.now();
+    append(...args);
+    samples.syscall.push((performance.now() - t) * 1000);
+  };
+  const started = performance.now();
+  await model.fit(xs, ys, { epochs: snapshots / (DIGITS / BATCH), batchSize: BATCH, verbose: 0, callbacks: [monitor] });
+  const trainMs = performance.now() - started;
+  await monitor.dispose();
+  // The writer's counters are internal: read here for the measurement only.
+  const tb = monitor.tensorboard;
+  tf.dispose([xs, ys]);
+  model.dispose();
+  return {
+    trainMs, snapshots: meter.snapshots, computeMs: meter.computeMs, writeMs: tb.cost.totalWriteMs, writes: tb.cost.writes,
+    histogramSnapshots: tb.cost.histogramSnapshots, bytes: fs.statSync(tb.file).size,
+    medianWriteUs: median(samples.write), medianSyscallUs: median(samples.syscall),
+    meanSyscallUs: samples.syscall.reduce((a, b) => a + b, 0) / samples.syscall.length,
+    medianComputeUs: median(meter.samples),
+  };
+}
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+/** Median µs of fn over rounds of `inner` calls. */
+function timeUs(fn, inner = 2000, rounds = 15) {
+  const times = [];
+  for (let r = 0; r < rounds; r += 1) {
+    const t = performance.now();
+    for (let i = 0; i < inner; i += 1) fn();
+    times.push(((performance.now() - t) * 1000) / inner);
+  }
+  return median(times);
+}
+
+/** µs of an fsync after a 1.4 KB append, as one per snapshot would cost. */
+function fsyncUs(dir) {
+  const file = path.join(dir, 'fsync-probe');
+  const fd = fs.openSync(file, 'a');
+  const bytes = Buffer.alloc(1400, 7);
+  const times = [];
+  for (let i = 0; i < 200; i += 1) {
+    fs.writeSync(fd, bytes);
+    const t = performance.now();
+    fs.fsyncSync(fd);
+    times.push((performance.now() - t) * 1000);
+  }
+  fs.closeSync(fd);
+  return median(times);
+}
+
+async function main() {
+  await tf.setBackend('wasm');
+  const dir = fs.mkdtempSync(path.join(process.env.BENCH_DIR ?? os.tmpdir(), 'pm-bench-tb-'));
+  try {
+    const main = await run(path.join(dir, 'main'), SNAPSHOTS, 'main');
+    const worker = await run(path.join(dir, 'worker'), WORKER_SNAPSHOTS, 'worker');
+    const record = Buffer.alloc(1500);
+    for (let i = 0; i < record.length; i += 1) record[i] = (i * 7919) & 0xff;
+    const ours = timeUs(() => crc32c(record));
+    const aws = timeUs(() => awsCrc32c(record), 200);
+    const sync = fsyncUs(dir);
+    const perWrite = (r) => (r.writeMs / r.writes) * 1000;
+    const perSnapshot = (r) => (r.computeMs / r.snapshots) * 1000;
+    console.log(`# tensorboard option: demo model (4 weights, 101,770 params), wasm, a snapshot every batch\n`);
+    console.log('| measure | value |');
+    console.log('|---|---|');
+    console.log(`| batch snapshots (plus the initial one) | ${(main.snapshots - 1).toLocaleString('en')} |`);
+    console.log(`| event file | ${mb(main.bytes)} (${Math.round(main.bytes / main.snapshots)} bytes a snapshot; histograms at ${main.histogramSnapshots.toLocaleString('en')} snapshots) |`);
+    console.log(`| write cost, snapshots measured on the training thread | ${(100 * main.writeMs / main.computeMs).toFixed(2)}% of the snapshots' time (${perWrite(main).toFixed(1)} µs a write, ${perSnapshot(main).toFixed(0)} µs a snapshot) |`);
+    console.log(`| write cost, on the measuring worker (${(worker.snapshots - 1).toLocaleString('en')} snapshots) | ${(100 * worker.writeMs / worker.computeMs).toFixed(2)}% of the training thread's share (${perWrite(worker).toFixed(1)} µs a write, ${perSnapshot(worker).toFixed(0)} µs a snapshot) |`);
+    console.log(`| median write / of which the write system call / mean system call, training thread | ${main.medianWriteUs.toFixed(1)} µs / ${main.medianSyscallUs.toFixed(1)} µs / ${main.meanSyscallUs.toFixed(1)} µs |`);
+    console.log(`| median write / median snapshot, training thread | ${(100 * main.medianWriteUs / main.medianComputeUs).toFixed(2)}% |`);
+    console.log(`| write cost against the whole fit, training thread | ${(100 * main.writeMs / main.trainMs).toFixed(2)}% (fit ${(main.trainMs / 1000).toFixed(1)} s) |`);
+    console.log(`| CRC32C of 1.5 KB: here / @aws-crypto/crc32c | ${ours.toFixed(2)} µs / ${aws.toFixed(2)} µs |`);
+    console.log(`| an fsync per snapshot would add | ${sync.toFixed(0)} µs |`);
+    fs.writeFileSync('bench-tensorboard-results.json', `${JSON.stringify({ main, worker, crcUs: { ours, aws }, fsyncUs: sync }, null, 2)}\n`);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
