@@ -156,7 +156,8 @@ export class EventWriter {
 
   private histogram(weight: string, histogram: Histogram): void {
     const rows = histogramRowCount(histogram);
-    if (rows !== histogram.counts.length || rows <= 1) {
+    if (rows === 0) return; // no finite element: nothing to draw; the nanCount and infCount scalars say why
+    if (rows !== histogram.counts.length || rows === 1) {
       this.append(histogramValue(weight, histogram, this.describe(weight)));
       return;
     }

@@ -91,7 +91,7 @@ export function histogramRowCount(histogram: Histogram): number {
   return histogram.min === histogram.max ? 1 : histogram.counts.length;
 }
 
-/** A histogram value encoded with protobufjs: for the shapes no template is kept for (constant or empty weights). */
+/** A histogram value encoded with protobufjs: for the shape no template is kept for (a constant weight's one row). */
 export function histogramValue(tag: string, histogram: Histogram, withMetadata: boolean): Uint8Array {
   const content = Buffer.allocUnsafe(histogram.counts.length * 24);
   const rows = writeHistogramRows(histogram, content, 0);

