@@ -5,6 +5,7 @@
  * TensorBoard itself.
  */
 import type { HistoryDocument, Histogram } from '../../src';
+import { eventFilesIn, readEventFile, seriesByTag } from './event-file-reader';
 
 export const STATISTICS = ['l2Norm', 'mean', 'std', 'driftRelative', 'zeroFraction', 'nanCount', 'infCount'] as const;
 
@@ -58,4 +59,42 @@ export function expectRowsClose(actual: number[], expected: number[]): void {
     if (i % 3 === 2) expect(x).toBe(expected[i]);
     else expect(Math.abs(x - expected[i])).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(expected[i])));
   });
+}
+
+/** The one event file in `folder`, read whole. */
+export function readFolder(folder: string) {
+  const files = eventFilesIn(folder);
+  expect(files).toHaveLength(1);
+  const read = readEventFile(files[0]);
+  expect(read.tornBytes).toBe(0);
+  return read;
+}
+
+/** Every scalar, histogram and alert the history holds is in the file, and nothing else. */
+export function expectFileMatchesHistory(folder: string, history: HistoryDocument, histograms: 'every' | 'some' = 'every'): void {
+  const { events } = readFolder(folder);
+  expect(events[0]).toMatchObject({ step: 0, fileVersion: 'brain.Event:2' });
+  const byTag = seriesByTag(events.slice(1));
+  const scalars = expectedScalars(history);
+  const weights = Object.keys(history.series.weights);
+  const tags = [...byTag.keys()].sort();
+  const withPoints = Object.keys(scalars).filter((tag) => scalars[tag].length > 0);
+  expect(tags).toEqual([...withPoints, ...weights, ...(history.alerts.length > 0 ? ['alerts'] : [])].sort());
+  for (const [tag, points] of Object.entries(scalars)) {
+    const read = byTag.get(tag) ?? [];
+    expect({ tag, plugin: read[0]?.plugin }).toEqual({ tag, plugin: points.length > 0 ? 'scalars' : undefined });
+    expect({ tag, points: read.map((p) => [p.step, round9(p.values[0] as number)]) }).toEqual({ tag, points });
+  }
+  const rows = expectedHistograms(history);
+  for (const weight of weights) {
+    const read = byTag.get(weight) ?? [];
+    expect(read[0]?.plugin).toBe('histograms');
+    if (histograms === 'every') expect(read.map((p) => p.step)).toEqual([...rows[weight].keys()].filter((step) => rows[weight].get(step)!.length > 0));
+    for (const point of read) {
+      expect(point.shape).toEqual([point.values.length / 3, 3]);
+      expectRowsClose(point.values as number[], rows[weight].get(point.step)!);
+    }
+  }
+  const alertRows = events.flatMap((e) => e.values.filter((v) => v.tag === 'alerts').flatMap((v) => (v.values as string[]).map((row) => [e.step, row])));
+  expect(alertRows).toEqual(expectedAlertRows(history));
 }
