@@ -150,7 +150,7 @@ export class EventWriter {
     const { bytes, valueAt } = tag.use();
     this.reserve(bytes.length);
     this.buffer.set(bytes, this.at);
-    this.buffer.writeDoubleLE(value, this.at + valueAt);
+    this.buffer.writeFloatLE(value, this.at + valueAt);
     this.at += bytes.length;
   }
 

@@ -12,6 +12,7 @@
 import * as protobuf from 'protobufjs/light';
 
 /** `tensorboard.DataType` values used here (types.proto). */
+export const DT_FLOAT = 1;
 export const DT_DOUBLE = 2;
 export const DT_STRING = 7;
 
@@ -73,6 +74,7 @@ const root = protobuf.Root.fromJSON({
             dtype: { type: 'int32', id: 1 },
             tensorShape: { type: 'TensorShapeProto', id: 2 },
             tensorContent: { type: 'bytes', id: 4 },
+            floatVal: { rule: 'repeated', type: 'float', id: 5, options: { packed: true } },
             doubleVal: { rule: 'repeated', type: 'double', id: 6, options: { packed: true } },
             stringVal: { rule: 'repeated', type: 'bytes', id: 8 },
           },
@@ -102,6 +104,7 @@ export interface TensorFields {
   dtype: number;
   tensorShape: { dim: { size: number }[] };
   tensorContent?: Uint8Array;
+  floatVal?: number[];
   doubleVal?: number[];
   stringVal?: Uint8Array[];
 }

@@ -1,14 +1,15 @@
 /**
  * The summary values this package writes, in the forms TensorBoard 2.x reads natively (each
- * plugin's `metadata.py` in TensorBoard's sources): a scalar as a rank-0 float64 tensor of the
- * `scalars` plugin; a histogram as the `histograms` plugin's [k, 3] float64 tensor of left edge,
+ * plugin's `metadata.py` in TensorBoard's sources): a scalar as a rank-0 float32 tensor of the
+ * `scalars` plugin (float32, as `tf.summary.scalar` writes it: the data server behind
+ * `tensorboard --logdir` reads no other scalar type, tensorboard/data/server/data_compat.rs); a histogram as the `histograms` plugin's [k, 3] float64 tensor of left edge,
  * right edge and count; text as the `text` plugin's 1-D string tensor. The plugin metadata goes
  * with the first value of a tag in a file only, as TensorFlow's writers do (TensorBoard keeps the
  * first it sees). Each function returns the bytes of one `Summary` holding the one value, so
  * values concatenate into a summary.
  */
 import type { Histogram } from '../history-types';
-import { DATA_CLASS_SCALAR, DATA_CLASS_TENSOR, DT_DOUBLE, DT_STRING, MetadataFields, SummaryMessage, ValueFields } from './proto';
+import { DATA_CLASS_SCALAR, DATA_CLASS_TENSOR, DT_DOUBLE, DT_FLOAT, DT_STRING, MetadataFields, SummaryMessage, ValueFields } from './proto';
 
 const EMPTY = new Uint8Array(0);
 
@@ -22,16 +23,15 @@ function encodeValue(value: ValueFields): Uint8Array {
   return SummaryMessage.encode({ value: [value] }).finish();
 }
 
-/** Bytes encoded once, and where the value (or values) of each use go: 8-byte little-endian doubles from `valueAt`. */
+/** Bytes encoded once, and where the values of each use go (little-endian) from `valueAt`. */
 export interface ValueTemplate { bytes: Buffer; valueAt: number }
 
-/** A value no tag, length or count encodes to: marks where the template's doubles start. */
-const MARKER = 1.2345678901234567e-300;
+/** Values no tag, length or count encodes to: mark where a template's numbers start. */
+const MARKER_FLOAT = -1.2345678e-37;
+const MARKER_DOUBLE = 1.2345678901234567e-300;
 
-function template(value: ValueFields, name: string): ValueTemplate {
+function template(value: ValueFields, name: string, probe: Buffer): ValueTemplate {
   const bytes = Buffer.from(encodeValue(value));
-  const probe = Buffer.allocUnsafe(8);
-  probe.writeDoubleLE(MARKER);
   const valueAt = bytes.indexOf(probe);
   if (valueAt < 0 || bytes.indexOf(probe, valueAt + 1) >= 0) throw new Error(`tfjs-param-monitor: cannot place the values of ${name}`);
   return { bytes, valueAt };
@@ -39,22 +39,24 @@ function template(value: ValueFields, name: string): ValueTemplate {
 
 /**
  * A scalar value for `tag`: the scalar values of a snapshot are these bytes copied and the value
- * written in place, with no encoding per snapshot.
+ * written in place (4 bytes, float32), with no encoding per snapshot.
  */
 export function scalarTemplate(tag: string, withMetadata: boolean): ValueTemplate {
+  const probe = Buffer.allocUnsafe(4);
+  probe.writeFloatLE(MARKER_FLOAT);
   return template({
-    tag, ...(withMetadata ? { metadata: SCALAR_METADATA } : {}), tensor: { dtype: DT_DOUBLE, tensorShape: { dim: [] }, doubleVal: [MARKER] },
-  }, tag);
+    tag, ...(withMetadata ? { metadata: SCALAR_METADATA } : {}), tensor: { dtype: DT_FLOAT, tensorShape: { dim: [] }, floatVal: [MARKER_FLOAT] },
+  }, tag, probe);
 }
 
 /** A histogram value of `bins` rows for `tag`: its 3 x `bins` doubles (row by row) go at `valueAt`. */
 export function histogramTemplate(tag: string, bins: number, withMetadata: boolean): ValueTemplate {
   const content = Buffer.alloc(bins * 3 * 8);
-  content.writeDoubleLE(MARKER);
+  content.writeDoubleLE(MARKER_DOUBLE);
   return template({
     tag, ...(withMetadata ? { metadata: HISTOGRAM_METADATA } : {}),
     tensor: { dtype: DT_DOUBLE, tensorShape: { dim: [{ size: bins }, { size: 3 }] }, tensorContent: content },
-  }, tag);
+  }, tag, content.subarray(0, 8));
 }
 
 /**

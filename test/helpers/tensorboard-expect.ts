@@ -9,8 +9,15 @@ import { eventFilesIn, readEventFile, seriesByTag } from './event-file-reader';
 
 export const STATISTICS = ['l2Norm', 'mean', 'std', 'driftRelative', 'zeroFraction', 'nanCount', 'infCount'] as const;
 
-/** The history's rounding (9 significant digits), applied to a value read back. */
-export const round9 = (x: number) => Number(x.toPrecision(9));
+/**
+ * `expected` when `read` is it to float32 precision (the float32 nearest to it, or the next one:
+ * the history rounds to 9 digits, which can cross the midpoint between two float32), else `read`.
+ */
+export function asFloat32Of(read: number, expected: number | undefined): number {
+  if (expected === undefined) return read;
+  if (read === Math.fround(expected)) return expected;
+  return Math.abs(read - expected) <= Math.abs(expected) * 2 ** -23 ? expected : read;
+}
 
 export const stepAt = (history: HistoryDocument, j: number) => history.series.batch[j] ?? history.series.epoch[j];
 
@@ -74,7 +81,17 @@ export function readFolder(folder: string) {
 export function expectFileMatchesHistory(folder: string, history: HistoryDocument, histograms: 'every' | 'some' = 'every'): void {
   const { events } = readFolder(folder);
   expect(events[0]).toMatchObject({ step: 0, fileVersion: 'brain.Event:2' });
-  const byTag = seriesByTag(events.slice(1));
+  expectSeriesMatchHistory(seriesByTag(events.slice(1)), history, histograms);
+}
+
+/** A point of a tag as read back, by the test's reader or by TensorBoard. */
+export type ReadPoint = { step: number; values: number[] | string[]; shape: number[]; plugin: string | null };
+
+/**
+ * The series read back, per tag, hold exactly what the history says: each scalar point (to the
+ * history's 9 digits), each histogram's rows, the alerts as text rows at their steps.
+ */
+export function expectSeriesMatchHistory(byTag: Map<string, ReadPoint[]>, history: HistoryDocument, histograms: 'every' | 'some' = 'every'): void {
   const scalars = expectedScalars(history);
   const weights = Object.keys(history.series.weights);
   const tags = [...byTag.keys()].sort();
@@ -83,7 +100,9 @@ export function expectFileMatchesHistory(folder: string, history: HistoryDocumen
   for (const [tag, points] of Object.entries(scalars)) {
     const read = byTag.get(tag) ?? [];
     expect({ tag, plugin: read[0]?.plugin }).toEqual({ tag, plugin: points.length > 0 ? 'scalars' : undefined });
-    expect({ tag, points: read.map((p) => [p.step, round9(p.values[0] as number)]) }).toEqual({ tag, points });
+    // TensorBoard keeps scalars as float32: each equals the history's value to float32 precision.
+    const asRead = read.map((p, i) => [p.step, asFloat32Of(p.values[0] as number, points[i]?.[1])]);
+    expect({ tag, points: asRead }).toEqual({ tag, points });
   }
   const rows = expectedHistograms(history);
   for (const weight of weights) {
@@ -95,6 +114,6 @@ export function expectFileMatchesHistory(folder: string, history: HistoryDocumen
       expectRowsClose(point.values as number[], rows[weight].get(point.step)!);
     }
   }
-  const alertRows = events.flatMap((e) => e.values.filter((v) => v.tag === 'alerts').flatMap((v) => (v.values as string[]).map((row) => [e.step, row])));
+  const alertRows = (byTag.get('alerts') ?? []).flatMap((p) => (p.values as string[]).map((row) => [p.step, row]));
   expect(alertRows).toEqual(expectedAlertRows(history));
 }

@@ -94,7 +94,7 @@ describe('the event file', () => {
     const file = new EventFile('tensorboard', path.join(tmp, 'one'), 1700000000.5);
     const writer = new EventWriter(file);
     const histogram = { min: 0, max: 3, counts: [1, 2, 3] };
-    const stats = { l2Norm: 1.5, mean: 0.25, std: null, zeroFraction: 0, nanCount: 0, infCount: 2, drift: { relative: 1e-300 } };
+    const stats = { l2Norm: 1.5, mean: 0.25, std: null, zeroFraction: 0, nanCount: 0, infCount: 2, drift: { relative: 0.125 } };
     writer.write(0, 1700000001, { scalars: { w: stats }, histograms: { w: { histogram } } });
     writer.write(3, 1700000002, { scalars: { w: { ...stats, std: 0.5, drift: undefined } }, alerts: [alert, { ...alert, status: 'cleared' }] });
     writer.write(5, 1700000003, {}); // nothing: no event
@@ -108,7 +108,7 @@ describe('the event file', () => {
       { step: 0, values: [1.5], shape: [], plugin: 'scalars' }, { step: 3, values: [1.5], shape: [], plugin: null },
     ]);
     expect(byTag.get('w/std')).toEqual([{ step: 3, values: [0.5], shape: [], plugin: 'scalars' }]);
-    expect(byTag.get('w/driftRelative')).toEqual([{ step: 0, values: [1e-300], shape: [], plugin: 'scalars' }]);
+    expect(byTag.get('w/driftRelative')).toEqual([{ step: 0, values: [0.125], shape: [], plugin: 'scalars' }]);
     expect(byTag.get('w/infCount')!.map((p) => p.values)).toEqual([[2], [2]]);
     expect(byTag.get('w')).toEqual([{ step: 0, values: [0, 1, 1, 1, 2, 2, 2, 3, 3], shape: [3, 3], plugin: 'histograms' }]);
     expect(byTag.get('alerts')).toEqual([{ step: 3, values: [alertLine(alert), alertLine({ ...alert, status: 'cleared' })], shape: [2], plugin: 'text' }]);

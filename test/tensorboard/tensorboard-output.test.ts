@@ -140,7 +140,7 @@ describe('what the histograms and the scalars hold', () => {
     model.compile({ optimizer: 'sgd', loss: 'categoricalCrossentropy' });
     const monitor = paramMonitor({ logger: false, tensorboard: folder, everyBatches: 1, thread: 'main' });
     const watch = new tf.CustomCallback({ onBatchEnd: async () => { sizes.push(readEventFile(eventFilesIn(folder)[0]).events.length); } });
-    await model.fit(xs, ys, { epochs: 1, batchSize: 50, callbacks: [monitor, watch] });
+    await model.fit(xs, ys, { epochs: 1, batchSize: 50, verbose: 0, callbacks: [monitor, watch] });
     await monitor.dispose();
     model.dispose();
     tf.dispose([xs, ys]);
