@@ -23,7 +23,7 @@ const TWINS = {
   'files/atomic-write.ts': 'browser/node-io/atomic-write.ts',
   'files/writable-path.ts': 'browser/node-io/writable-path.ts',
   'stats/measure-thread.ts': 'browser/node-io/measure-thread.ts',
-  // The `tensorboard` option's writer (event files), when the TensorBoard work is merged.
+  // The `tensorboard` option's writer (event files, protobufjs).
   'tensorboard/tensorboard-output.ts': 'browser/node-io/tensorboard-output.ts',
 };
 

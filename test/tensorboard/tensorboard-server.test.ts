@@ -102,6 +102,17 @@ describeWithTensorBoard('TensorBoard 2.21.0 reads the event files', () => {
     for (const run of Object.keys(histories)) expectSeriesMatchHistory(readWithTensorBoard(path.join(logs, run)), histories[run]);
   });
 
+  it('(a) its loader skips a last record torn by a kill, and reads every whole one before it', () => {
+    const torn = path.join(tmp, 'torn');
+    fs.mkdirSync(torn);
+    const [name] = fs.readdirSync(path.join(logs, 'epochs'));
+    const bytes = fs.readFileSync(path.join(logs, 'epochs', name));
+    fs.writeFileSync(path.join(torn, name), bytes.subarray(0, bytes.length - 100));
+    const tag = `${histories.epochs.weights[0].name}/l2Norm`;
+    expect(readWithTensorBoard(torn).get(tag)!.map((p) => p.step)).toEqual([0, 1, 2, 3, 4]);
+    expect(readWithTensorBoard(path.join(logs, 'epochs')).get(tag)!.map((p) => p.step)).toEqual([0, 1, 2, 3, 4, 5]);
+  });
+
   describe('tensorboard --logdir on localhost', () => {
     let server: ChildProcess;
     let base: string;
