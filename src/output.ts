@@ -6,6 +6,9 @@
  */
 import type { Alert, ModelRecord, Snapshot, WeightRecord } from './history-types';
 
+/** How an output reports its own failures and recoveries: to the log, where training goes on. */
+export type Report = (level: 'error' | 'info', message: string, meta: Record<string, unknown>) => void;
+
 /** Training began (each `fit`): what the census found. */
 export interface CensusEvent {
   model: ModelRecord;

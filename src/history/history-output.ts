@@ -7,12 +7,11 @@
  * anything is unwritten.
  */
 import type { Alert, HistoryDocument, Snapshot } from '../history-types';
-import type { MonitorOutput } from '../output';
+import type { MonitorOutput, Report } from '../output';
 import { HistoryFile } from './history-file';
 import { historyPieces } from './serialize';
 
 export type Urgency = 'now' | 'soon' | 'budget';
-export type Report = (level: 'error' | 'info', message: string, meta: Record<string, unknown>) => void;
 
 /** Outputs with something unwritten, flushed by one `exit` listener for the whole process. */
 const pending = new Set<HistoryOutput>();

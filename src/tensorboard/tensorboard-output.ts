@@ -9,12 +9,10 @@
  */
 import { performance } from 'perf_hooks';
 import type { Alert, Snapshot } from '../history-types';
-import type { FitEndEvent, MonitorOutput } from '../output';
+import type { FitEndEvent, MonitorOutput, Report } from '../output';
 import { EventFile } from './event-file';
 import { EventWriter, stepOf } from './event-writer';
 import { histogramsDue } from './histogram-schedule';
-
-export type Report = (level: 'error' | 'info', message: string, meta: Record<string, unknown>) => void;
 
 const wallTimeOf = (snapshot: Snapshot) => Date.parse(snapshot.time) / 1000;
 
