@@ -51,7 +51,7 @@ export class TensorBoardOutput implements MonitorOutput {
 
   fitEnd(event: FitEndEvent): void {
     const last = this.unwritten;
-    if (last === null || last !== event.lastSnapshot) return;
+    if (last === null || last.index !== event.lastSnapshot?.index) return;
     this.unwritten = null;
     this.cost.histogramSnapshots += 1;
     this.write(stepOf(last), wallTimeOf(last), { histograms: last.stats });

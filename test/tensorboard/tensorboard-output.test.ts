@@ -9,7 +9,8 @@
 import * as os from 'os';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
-import { HistoryDocument, ParamMonitorOptions, paramMonitor } from '../../src';
+import { Alert, HistoryDocument, ParamMonitorOptions, Snapshot, paramMonitor } from '../../src';
+import { TensorBoardOutput } from '../../src/tensorboard/tensorboard-output';
 import { TEST_BACKENDS } from '../helpers/backends';
 import { eventFilesIn, readEventFile, seriesByTag } from '../helpers/event-file-reader';
 import { opsOnFile, recordFsCalls } from '../helpers/fs-calls';
@@ -200,5 +201,30 @@ describe('the option and its failures', () => {
     expect(errors).toHaveLength(1);
     expect(errors[0].message).toMatch(/could not write the TensorBoard event file .*tfevents.*ENOSPC.*Training goes on; the file gets no more events/);
     expect(readFolder(folder).events.map((e) => e.step)).toEqual([0, 0]);
+  });
+});
+
+describe('which snapshots carry histograms', () => {
+  expectNoLeaks();
+
+  const stats = { count: 2, mean: 0.5, std: 0.5, min: 0, max: 1, absMean: 0.5, l2Norm: 1, zeroCount: 1, zeroFraction: 0.5, nanCount: 0, infCount: 0,
+    histogram: { min: 0, max: 1, counts: [1, 1] } };
+  const snapshot = (index: number): Snapshot => ({ index, epoch: 0, batch: index, time: '2026-01-01T00:00:00.000Z', computeMs: 1, stats: { w: stats } });
+  const alert = (batch: number): Alert => ({
+    kind: 'drift', severity: 'warn', status: 'started', weight: 'w', layer: 'l', epoch: 0, batch, value: 1, threshold: 1, count: 1, message: 'm',
+  });
+
+  it('every snapshot up to the 500th, then the schedule, plus where an alert started and the last of a fit', () => {
+    const folder = path.join(tmp, 'choice');
+    const output = new TensorBoardOutput(folder, () => { throw new Error('no failure expected'); });
+    for (let i = 0; i <= 600; i += 1) output.snapshot(snapshot(i), i === 503 ? [alert(503)] : []);
+    output.fitEnd({ epoch: 1, lastSnapshot: snapshot(600) }); // 600 is due: nothing more
+    for (let i = 601; i <= 603; i += 1) output.snapshot(snapshot(i), []);
+    output.fitEnd({ epoch: 2, lastSnapshot: snapshot(603) }); // 603 is not: its histograms now
+    output.close();
+    const steps = seriesByTag(readFolder(folder).events).get('w')!.map((p) => p.step);
+    const expected = [...Array.from({ length: 500 }, (_, i) => i), ...[500, 502, 503, 504].concat(Array.from({ length: 48 }, (_, i) => 506 + 2 * i)), 602, 603];
+    expect(steps).toEqual(expected);
+    expect(seriesByTag(readFolder(folder).events).get('w/mean')!).toHaveLength(604);
   });
 });
