@@ -47,7 +47,11 @@ export class ParamMonitor extends tf.Callback {
   private readonly output: HistoryOutput | null;
   /** The `tensorboard` folder's writer (its counters are read by `npm run bench:tensorboard`). */
   private readonly tensorboard: TensorBoardOutput | null;
-  /** Where every event goes, in this order; the log last, so it can report the others' failures until closed. */
+  /**
+   * Where every event goes, in this order: the log first, so that no file holds a snapshot the log
+   * has not recorded yet (a kill between two outputs); closed in the reverse order, the log last,
+   * so that it reports the others' failures until the end.
+   */
   private readonly outputs: MonitorOutput[];
   private epochsCompleted = 0;
   private batchesCompleted = 0;
@@ -85,7 +89,7 @@ export class ParamMonitor extends tf.Callback {
     // From now on the file is always a complete document, empty until the first snapshot.
     this.output?.write('now');
     this.tensorboard = this.options.tensorboard === undefined ? null : new TensorBoardOutput(this.options.tensorboard, report);
-    this.outputs = [this.output, this.tensorboard, new LogOutput(this.sink, this.options.summary)]
+    this.outputs = [new LogOutput(this.sink, this.options.summary), this.output, this.tensorboard]
       .filter((output): output is NonNullable<typeof output> => output !== null);
     // tfjs calls these unbound when it wraps the monitor as a plain config object.
     this.onTrainBegin = this.onTrainBegin.bind(this);
@@ -322,7 +326,7 @@ export class ParamMonitor extends tf.Callback {
     this.store.dispose();
     if (this.disposed) return Promise.resolve();
     this.disposed = true;
-    for (const output of this.outputs) output.close();
+    for (const output of [...this.outputs].reverse()) output.close();
     return Promise.resolve();
   }
 }
