@@ -62,6 +62,11 @@ export function validateCoreOptions(options: CoreOptions): ResolvedCoreOptions {
   if (tensorboard !== undefined && (typeof tensorboard !== 'string' || tensorboard.length === 0)) {
     throw new TypeError(`The \`tensorboard\` option must be a non-empty folder path, but got ${show(tensorboard)}.`);
   }
+  for (const [name, file] of Object.entries(files)) {
+    if (tensorboard !== undefined && file !== undefined && path.resolve(file) === path.resolve(tensorboard)) {
+      throw new RangeError(`The \`tensorboard\` option names a folder and \`${name}\` a file, so they must differ, but both are ${show(tensorboard)}.`);
+    }
+  }
   if (fromStart !== undefined && typeof fromStart !== 'boolean') {
     throw new TypeError(`The \`fromStart\` option must be true or false, but got ${show(fromStart)}.`);
   }

@@ -165,6 +165,12 @@ describe('the option and its failures', () => {
     expect(() => paramMonitor({ tensorboard: value as string })).toThrow(message);
   });
 
+  it('refuses the path of the `output` or `logFile` file, naming both options', () => {
+    const file = path.join(tmp, 'same');
+    expect(() => paramMonitor({ tensorboard: file, output: file })).toThrow(/The `tensorboard` option names a folder and `output` a file, so they must differ, but both are ".*same"/);
+    expect(() => paramMonitor({ tensorboard: file, logFile: file })).toThrow(/`tensorboard` option names a folder and `logFile` a file/);
+  });
+
   it('refuses a folder that is a file, naming the option', () => {
     const file = path.join(tmp, 'a-file');
     fs.writeFileSync(file, 'x');
