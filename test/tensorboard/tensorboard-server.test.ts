@@ -123,7 +123,9 @@ describeWithTensorBoard('TensorBoard 2.21.0 reads the event files', () => {
       server = spawn(tensorboardTools()!.tensorboard, ['--logdir', logs, '--host', '127.0.0.1', '--port', String(port)], { stdio: ['ignore', 'pipe', 'pipe'] });
       server.stdout!.on('data', (chunk) => { output += chunk; });
       server.stderr!.on('data', (chunk) => { output += chunk; });
-      await poll(() => getJson(`${base}/data/runs`), (runs) => Array.isArray(runs));
+      const exited = new Promise<never>((_, reject) => server.on('exit', (code) => reject(new Error(`tensorboard exited (${code}): ${output}`))));
+      exited.catch(() => undefined); // its exit at afterAll is expected
+      await Promise.race([poll(() => getJson(`${base}/data/runs`), (runs) => Array.isArray(runs)), exited]);
     }, 120_000);
 
     afterAll(() => {
