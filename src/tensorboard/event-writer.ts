@@ -4,9 +4,10 @@
  * one text value. Written for a snapshot every batch, so nothing is encoded per snapshot that
  * can be encoded once: each scalar tag and each weight's histogram shape has its bytes encoded
  * by protobufjs once (./summary-values.ts templates), and a snapshot copies them into one buffer
- * reused from step to step and writes its numbers in place. The event's own fields (wall time,
- * step) are encoded by protobufjs in front of them and the TFRecord frame is written around
- * them in the same buffer, which goes to the file in one write. Text, and histograms of constant
+ * reused from step to step and writes its numbers in place. The event's own fields go in front
+ * of them, their keys as protobufjs encodes them and their values written in place (a double and
+ * two varints), and the TFRecord frame is written around them in the same buffer, which goes to
+ * the file in one write. Text, and histograms of constant
  * or empty weights, are rare and encoded with protobufjs each time.
  */
 import type { Alert, Histogram } from '../history-types';
@@ -77,8 +78,27 @@ class Tag {
 /** The event's summary starts here in the buffer: room before it for the frame and the event's header. */
 const SUMMARY_AT = 64;
 
-/** Bytes of `n` as a protobuf varint (n < 2^35). */
-const varintLength = (n: number): number => (n < 0x80 ? 1 : n < 0x4000 ? 2 : n < 0x200000 ? 3 : n < 0x10000000 ? 4 : 5);
+/** Bytes of a non-negative integer `n` (up to 2^53) as a protobuf varint. */
+function varintLength(n: number): number {
+  let bytes = 1;
+  for (let rest = n; rest >= 0x80; rest = Math.floor(rest / 128)) bytes += 1;
+  return bytes;
+}
+
+/** Writes `n` as a protobuf varint at `at`; returns the position after it. */
+function writeVarint(buffer: Buffer, at: number, n: number): number {
+  let p = at;
+  let rest = n;
+  while (rest >= 0x80) {
+    buffer[p++] = (rest % 128) | 0x80;
+    rest = Math.floor(rest / 128);
+  }
+  buffer[p++] = rest;
+  return p;
+}
+
+/** The first byte protobufjs writes for a message with only this field set: the field's key. */
+const keyOf = (type: typeof EventHeader, fields: Record<string, unknown>): number => type.encode(fields).finish()[0];
 
 export class EventWriter {
   /** Per weight: its seven scalar tags. */
@@ -89,13 +109,16 @@ export class EventWriter {
   private readonly described = new Set<string>();
   private buffer: Buffer = Buffer.allocUnsafe(16384);
   private at = SUMMARY_AT;
-  /** The key of `Event.summary` (field 5, length-delimited), as protobufjs encodes it. */
-  private readonly summaryKey: number = EventWithSummaryBytes.encode({ summary: Uint8Array.of(0) }).finish()[0];
+  /** The keys of `Event.wall_time`, `Event.step` and `Event.summary`, as protobufjs encodes them. */
+  private readonly wallTimeKey = keyOf(EventHeader, { wallTime: 1 });
+  private readonly stepKey = keyOf(EventHeader, { step: 1 });
+  private readonly summaryKey = keyOf(EventWithSummaryBytes, { summary: Uint8Array.of(0) });
 
   constructor(readonly file: EventFile) {}
 
   /** Appends one event at `step` with the given records (nothing when they are all empty). Throws when the file write fails. */
   write(step: number, wallTime: number, records: StepRecords): void {
+    if (!Number.isSafeInteger(step) || step < 0) throw new RangeError(`a TensorBoard step must be an integer >= 0, but got ${step}`);
     this.at = SUMMARY_AT;
     const { scalars, histograms, alerts } = records;
     if (scalars) {
@@ -116,17 +139,18 @@ export class EventWriter {
     }
     if (alerts && alerts.length > 0) this.append(textValue(ALERTS_TAG, alerts.map(alertLine), this.describe(ALERTS_TAG)));
     if (this.at === SUMMARY_AT) return;
+    // The event's fields in front of the summary, in field order: wall_time (a double), step, the
+    // summary's key and length (varints).
     const length = this.at - SUMMARY_AT;
-    const header = EventHeader.encode({ wallTime, step }).finish();
-    const start = SUMMARY_AT - varintLength(length) - 1 - header.length;
-    this.buffer.set(header, start);
-    let p = start + header.length;
-    this.buffer[p++] = this.summaryKey;
-    for (let n = length; ; n = Math.floor(n / 128)) {
-      this.buffer[p++] = n < 0x80 ? n : (n & 0x7f) | 0x80;
-      if (n < 0x80) break;
-    }
-    this.file.appendInPlace(this.buffer, start, this.at);
+    const start = SUMMARY_AT - (1 + 8 + 1 + varintLength(step) + 1 + varintLength(length));
+    const b = this.buffer;
+    b[start] = this.wallTimeKey;
+    b.writeDoubleLE(wallTime, start + 1);
+    b[start + 9] = this.stepKey;
+    const p = writeVarint(b, start + 10, step);
+    b[p] = this.summaryKey;
+    writeVarint(b, p + 1, length);
+    this.file.appendInPlace(b, start, this.at);
   }
 
   /** True the first time a text or degenerate histogram tag is written: its value carries the plugin metadata. */

@@ -141,6 +141,15 @@ describe('the event file', () => {
     expectRowsClose(byTag.get('layer19/kernel')![1].values as number[], expectedRows(histogram));
   });
 
+  it('refuses a step that is not an integer >= 0, and writes the largest safe one', () => {
+    const file = new EventFile('tensorboard', path.join(tmp, 'steps'));
+    const writer = new EventWriter(file);
+    for (const step of [NaN, -1, 1.5]) expect(() => writer.write(step, 1, { alerts: [alert] })).toThrow(/a TensorBoard step must be an integer >= 0, but got/);
+    writer.write(Number.MAX_SAFE_INTEGER, 1, { alerts: [alert] });
+    file.close();
+    expect(readEventFile(file.file).events.map((e) => e.step)).toEqual([0, Number.MAX_SAFE_INTEGER]);
+  });
+
   it('refuses to write once closed', () => {
     const file = new EventFile('tensorboard', path.join(tmp, 'closed'));
     file.close();
