@@ -230,12 +230,17 @@ export class SnapshotStore {
         });
       }
     }
+    for (const [name, kept] of [...this.device]) {
+      if (kept.previous.isDisposed) this.dropDevice(name); // released by a snapshot that then failed: start over
+    }
     const copies = weights.map(({ name }) => this.device.get(name));
+    // The engine may free each previous copy as soon as it has read it (it is replaced below).
     const stats = await computeStats(weights.map(({ value }, i) => {
       const kept = copies[i];
       if (!kept) return { value };
       const { previous, previousL2, initial, initialL2 } = kept;
-      return initial ? { value, previous, previousL2, initial, initialL2 } : { value, previous, previousL2 };
+      return initial ? { value, previous, previousL2, initial, initialL2, releasePrevious: true }
+        : { value, previous, previousL2, releasePrevious: true };
     }), this.config);
     const result: Record<string, WeightStats> = {};
     weights.forEach(({ name, value }, i) => {
