@@ -62,7 +62,8 @@ export class ParamMonitor extends tf.Callback {
     super();
     this.options = validateMonitorOptions(options);
     this.store = new SnapshotStore({ bins: this.options.bins, zeroTolerance: this.options.zeroTolerance }, this.options.statsOn, {
-      fromStart: this.options.fromStart, thread: this.options.thread,
+      fromStart: this.options.fromStart,
+      thread: this.options.thread === 'worker' && this.options.threadAuto ? 'auto' : this.options.thread,
     });
     this.engine = new AlertEngine(this.options.alerts);
     this.history = new HistoryRecorder(this.options.maxSnapshots);
@@ -285,7 +286,7 @@ export class ParamMonitor extends tf.Callback {
         bins: this.options.bins, zeroTolerance: this.options.zeroTolerance,
         everyEpochs: this.options.everyEpochs, everyBatches: this.options.everyBatches,
         statsOn: this.options.statsOn, maxSnapshots: this.options.maxSnapshots, fromStart: this.options.fromStart,
-        thread: this.options.thread,
+        thread: this.options.thread === 'worker' && this.options.threadAuto && !this.store.autoWorker ? 'main' : this.options.thread,
       },
       model: this.census?.model ?? { name: '', totalParams: 0, trainableParams: 0, nonTrainableParams: 0, layers: [] },
       weights: this.census ? this.census.weights.map((w) => w.record) : [],
