@@ -21,7 +21,8 @@
 //    runs on another core) and the process's CPU (the total CPU cost, the worker's included).
 // 6. Wall-clock fit with a new monitor per fit, as a user trains (bench/wall-fit.js): the demo and
 //    wide MLPs on tfjs-node's `tensorflow` backend (with the device engine, tfjs-node's TensorBoard
-//    callback and the floor) and the demo MLP on wasm. `-- --wall-only` runs this part alone.
+//    callback and the floor) and the demo MLP on wasm. `-- --wall-only` runs this part alone (and
+//    updates only its numbers in the JSON).
 // Parts 1-3 also run on `tensorflow` when tfjs-node loads (`npm run setup:tfjs-node`).
 'use strict';
 const fs = require('fs');
@@ -143,6 +144,10 @@ const table = (header, rows) => {
   await wallFitPart(results);
 
   results.loadAverageAfter = os.loadavg();
+  if (wallOnly && fs.existsSync(outFile)) { // part 6 alone: keep the other parts' numbers
+    const kept = JSON.parse(fs.readFileSync(outFile, 'utf8'));
+    Object.assign(results, { ...kept, wallFit: results.wallFit, wallFitDate: results.date, wallFitLoadAverage: [results.loadAverage, results.loadAverageAfter] });
+  }
   fs.writeFileSync(outFile, `${JSON.stringify(results, null, 2)}\n`);
   console.log(`load average after: ${results.loadAverageAfter.map((x) => x.toFixed(1)).join(' ')}; written to ${outFile}`);
 })();

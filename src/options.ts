@@ -34,10 +34,11 @@ export interface CoreOptions {
   everyBatches?: number;
   /**
    * Where the statistics are computed: `'device'`, with tensor ops on the backend that trains the
-   * model (on tfjs-node-gpu only a small vector per weight leaves the GPU); `'host'`, with two
-   * fused passes (WebAssembly SIMD) over the weights in host memory; `'auto'`, host on the `cpu`
-   * and `wasm` backends and tfjs-node's CPU backend (whose tensors live in host memory; 20-300x
-   * faster there, see `npm run bench`) and device elsewhere, except on `webgl` with half-float
+   * model (on a GPU only small vectors leave it, and the copies kept for drift stay in GPU
+   * memory); `'host'`, with two fused passes (WebAssembly SIMD) over the weights in host memory;
+   * `'auto'`, host on the `cpu` and `wasm` backends and on tfjs-node, CPU or GPU (on a GPU one
+   * download of each weight per snapshot, measured on the CPU that GPU training leaves idle, the
+   * copies out of GPU memory; docs/statistics.md) and device elsewhere, except on `webgl` with half-float
    * textures, where the device engine cannot run (docs/browser.md). Both give the same results to
    * float32 rounding.
    * @default 'auto'
