@@ -22,7 +22,8 @@
 // 6. Wall-clock fit with a new monitor per fit, as a user trains (bench/wall-fit.js): the demo and
 //    wide MLPs on tfjs-node's `tensorflow` backend (with the device engine, tfjs-node's TensorBoard
 //    callback and the floor) and the demo MLP on wasm. `-- --wall-only` runs this part alone (and
-//    updates only its numbers in the JSON).
+//    updates only its numbers in the JSON); `-- --wall-rounds N`: N rounds on the demo model
+//    (default 5), half on the wide one.
 // Parts 1-3 also run on `tensorflow` when tfjs-node loads (`npm run setup:tfjs-node`).
 'use strict';
 const fs = require('fs');
@@ -154,20 +155,27 @@ const table = (header, rows) => {
 
 /** Part 6: wall-clock fits with a new monitor per fit (see the header). */
 async function wallFitPart(results) {
+  const roundsIndex = process.argv.indexOf('--wall-rounds'); // rounds of the demo model (the wide one: half)
+  const demoRounds = roundsIndex > 0 ? Number(process.argv[roundsIndex + 1]) : quick ? 2 : 5;
   const runs = [
-    ...(TFJS_NODE ? [['tensorflow', 'demo', quick ? 2 : 5], ['tensorflow', 'wide', quick ? 1 : 3]] : []),
-    ['wasm', 'demo', quick ? 2 : 5],
+    ...(TFJS_NODE ? [['tensorflow', 'demo', demoRounds], ['tensorflow', 'wide', Math.max(1, Math.ceil(demoRounds / 2))]] : []),
+    ['wasm', 'demo', demoRounds],
   ];
   for (const [backend, model, rounds] of runs) results.wallFit.push(await wallFit(backend, model, rounds));
-  const arm = (r, name) => (r.arms[name] ? `${fmt(r.arms[name].ratio, 2)}` : 'n/a');
+  const arm = (r, name) => (r.arms[name] ? `${fmt(r.arms[name].ratio, 2)} / ${fmt(r.arms[name].cpuRatio, 2)}` : 'n/a');
   console.log('Wall-clock fit with a new monitor per fit: 2,000 MNIST digits, batch 64, 2-epoch fits, the arms in a random order each round; '
     + 'ratio = median over rounds of the fit time over the plain fit\'s in the same round. Floor: at every batch, one dataSync() of each weight and one fused JS pass over it and its two copies. '
-    + 'TB: tfjs-node\'s tensorBoard callback with histogramFreq 1. Load average (1 min) at the start and end of each row in the JSON.\n');
+    + 'TB: tfjs-node\'s tensorBoard callback with histogramFreq 1. Each cell: wall ratio / process CPU ratio (every thread: the work done, less sensitive to other jobs than wall time). '
+    + 'Load average (1 min) at the start and end of each row in the JSON.\n');
   table(['backend', 'model', 'rounds', 'plain fit (ms)', 'every epoch', 'every 10 batches', 'every batch, worker', 'every batch, main', 'every batch, auto',
     'floor (every batch)', 'device engine, every epoch', 'device engine, every batch', 'TB histograms per epoch'],
   results.wallFit.map((r) => [r.backend, r.model, r.rounds, fmt(r.arms.plain.medianMs, 0), arm(r, 'everyEpoch'), arm(r, 'every10Batches'),
     arm(r, 'everyBatchWorker'), arm(r, 'everyBatchMain'), arm(r, 'everyBatchAuto'), arm(r, 'floor'),
     arm(r, 'deviceEveryEpoch'), arm(r, 'deviceEveryBatch'), arm(r, 'tensorBoard')]));
+  const share = (r, name) => (r.arms[name] && r.arms[name].snapshotShare !== null ? `${fmt(100 * r.arms[name].snapshotShare, 1)}%` : 'n/a');
+  console.log('The snapshots\' own time on the training thread (their computeMs), as a share of the same fit (median over rounds):\n');
+  const monitorArms = ['everyEpoch', 'every10Batches', 'everyBatchWorker', 'everyBatchMain', 'everyBatchAuto', 'deviceEveryEpoch', 'deviceEveryBatch'];
+  table(['backend', 'model', ...monitorArms], results.wallFit.map((r) => [r.backend, r.model, ...monitorArms.map((a) => share(r, a))]));
 }
 
 /** Parts 5: training overhead on the demo model, by CPU time, across fits and within one fit. */

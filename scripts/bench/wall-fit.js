@@ -8,7 +8,7 @@
 // - the floor: what no snapshot can avoid, at every batch: one `dataSync()` of each weight and one
 //   fused JavaScript pass over it and its two copies (sum, sum of squares, min, max, zeros, both
 //   squared differences), writing it over the previous copy.
-// Run alone: `node --expose-gc scripts/bench/wall-fit.js [tensorflow|wasm] [demo|wide] [rounds]`.
+// Run alone: `node --expose-gc scripts/bench/wall-fit.js [tensorflow|wasm] [demo|wide] [rounds] [arm,arm,...]`.
 'use strict';
 const fs = require('fs');
 const os = require('os');
@@ -74,7 +74,14 @@ function floorCallback(model) {
 function arms(backend) {
   const monitor = (options) => (model) => {
     const m = paramMonitor({ model, logger: false, summary: false, ...options });
-    return { callbacks: [m], done: () => m.dispose() };
+    return {
+      callbacks: [m],
+      done: () => { // the snapshots' own time on the training thread (computeMs), then dispose
+        const ms = m.toJSON().snapshots.reduce((sum, snapshot) => sum + snapshot.computeMs, 0);
+        m.dispose();
+        return ms;
+      },
+    };
   };
   const list = {
     plain: () => ({ callbacks: [], done: () => {} }),
@@ -97,12 +104,16 @@ function arms(backend) {
   return list;
 }
 
+/** Wall ms of one fit, and the process's CPU ms (every thread: TensorFlow's pool, the worker). */
 async function timedFit(model, xs, ys, callbacks) {
   collectGarbage();
   await new Promise((resolve) => setImmediate(resolve));
+  const cpu = process.cpuUsage();
   const start = process.hrtime.bigint();
   await model.fit(xs, ys, { epochs: EPOCHS, batchSize: BATCH_SIZE, callbacks, verbose: 0 });
-  return Number(process.hrtime.bigint() - start) / 1e6;
+  const wallMs = Number(process.hrtime.bigint() - start) / 1e6;
+  const used = process.cpuUsage(cpu);
+  return { wallMs, cpuMs: (used.user + used.system) / 1e3 };
 }
 
 /**
@@ -118,26 +129,38 @@ async function wallFit(backend, name, rounds, { only = null, log = () => {} } = 
   const all = arms(backend);
   const names = Object.keys(all).filter((a) => a === 'plain' || !only || only.includes(a));
   const times = Object.fromEntries(names.map((a) => [a, []]));
+  const cpuTimes = Object.fromEntries(names.map((a) => [a, []]));
+  const snapshotShares = Object.fromEntries(names.map((a) => [a, []]));
   const loadStart = os.loadavg()[0];
   for (let round = -1; round < rounds; round++) {
     const order = names.slice().sort(() => Math.random() - 0.5);
     for (const arm of order) {
       const model = buildModel(MODELS[name], weights);
       const { callbacks, done } = all[arm](model);
-      const ms = await timedFit(model, xs, ys, callbacks);
-      done();
+      const { wallMs, cpuMs } = await timedFit(model, xs, ys, callbacks);
+      const snapshotMs = done();
       model.dispose();
-      if (round >= 0) times[arm].push(ms);
+      if (round >= 0) {
+        times[arm].push(wallMs);
+        cpuTimes[arm].push(cpuMs);
+        if (typeof snapshotMs === 'number') snapshotShares[arm].push(snapshotMs / wallMs);
+      }
     }
     if (round >= 0) log(`${backend} ${name} round ${round + 1}/${rounds}: ${names.map((a) => `${a} ${times[a][round].toFixed(0)}`).join(', ')}`);
   }
   tf.dispose([xs, ys, ...weights]);
   const ratios = {};
   for (const arm of names) {
+    const perRound = times[arm].map((ms, i) => ms / times.plain[i]);
     ratios[arm] = {
       medianMs: median(times[arm]),
-      ratio: median(times[arm].map((ms, i) => ms / times.plain[i])),
-      range: [Math.min(...times[arm].map((ms, i) => ms / times.plain[i])), Math.max(...times[arm].map((ms, i) => ms / times.plain[i]))],
+      ratio: median(perRound),
+      range: [Math.min(...perRound), Math.max(...perRound)],
+      // The process's CPU time (every thread), same method: the work done, less sensitive to load.
+      medianCpuMs: median(cpuTimes[arm]),
+      cpuRatio: median(cpuTimes[arm].map((ms, i) => ms / cpuTimes.plain[i])),
+      // The monitor's snapshots' own time on the training thread, as a share of the same fit.
+      snapshotShare: snapshotShares[arm].length > 0 ? median(snapshotShares[arm]) : null,
     };
   }
   return { backend, model: name, rounds, epochs: EPOCHS, digits: 2000, loadAverage: [loadStart, os.loadavg()[0]], arms: ratios };
@@ -146,8 +169,13 @@ async function wallFit(backend, name, rounds, { only = null, log = () => {} } = 
 module.exports = { wallFit, MODELS };
 
 if (require.main === module) {
-  const [backend = 'tensorflow', name = 'demo', rounds = '5'] = process.argv.slice(2);
+  const [backend = 'tensorflow', name = 'demo', rounds = '5', only] = process.argv.slice(2);
   if (backend === 'tensorflow') require('@tensorflow/tfjs-node'); // eslint-disable-line global-require
   else require('@tensorflow/tfjs-backend-wasm'); // eslint-disable-line global-require
-  wallFit(backend, name, Number(rounds), { log: console.log }).then((r) => console.log(JSON.stringify(r, null, 1)));
+  wallFit(backend, name, Number(rounds), { log: console.log, only: only ? only.split(',') : null }).then((r) => {
+    console.log(`load average ${r.loadAverage.map((x) => x.toFixed(1)).join(' -> ')}`);
+    for (const [arm, a] of Object.entries(r.arms)) {
+      console.log(`${arm}: wall ${a.medianMs.toFixed(0)} ms, ${a.ratio.toFixed(3)}x (rounds ${a.range.map((x) => x.toFixed(2)).join('-')}); process CPU ${a.medianCpuMs.toFixed(0)} ms, ${a.cpuRatio.toFixed(3)}x${a.snapshotShare === null ? '' : `; snapshots ${(100 * a.snapshotShare).toFixed(1)}% of the fit`}`);
+    }
+  });
 }
