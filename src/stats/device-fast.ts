@@ -10,8 +10,8 @@
  *    (and for the previous copy its `Max`: the largest change, squared). A sum that is not finite
  *    means a NaN, an infinity or an overflow: the general path.
  * 2. per weight: the squares centred on the mean (`SquaredDifference`, `Sum`); `Abs` and its `Sum`
- *    and the elements above the zero tolerance (at tolerance 0 up to 2^24 elements, `Sign` of |x|
- *    and its `Sum`, else `LessEqual` and an int32 `Sum`); the histogram: `Sub`, `Multiply`, `Cast` to
+ *    and the elements above the zero tolerance (on cpu and tensorflow at tolerance 0 up to 2^24
+ *    elements, `Sign` of |x| and its `Sum`, else `LessEqual` and an int32 `Sum`); the histogram: `Sub`, `Multiply`, `Cast` to
  *    int32 and `Bincount` with bins + 1 slots (an element that rounds onto the top edge lands in
  *    the last slot, added to the last bin, so no clip is needed); against the previous copy the
  *    unchanged elements (`Equal` and an int32 `Sum`; also against the initial copy when its
