@@ -73,6 +73,15 @@ export class ParamMonitor extends tf.Callback {
     this.engine = new AlertEngine(this.options.alerts);
     this.history = new HistoryRecorder(this.options.maxSnapshots);
     this.sink = new LogSink(this.options);
+    this.steps = new StepDriver({
+      begin: (step) => this.beginRun(step),
+      capture: (step) => captureWeights(this.watched(), { epoch: this.epochsCompleted, step }),
+      record: (captured) => this.measureNow((captured as CapturedWeights).at, true, captured as CapturedWeights),
+      end: (step) => this.endRun(step),
+      stopRequested: () => this.stopRequested,
+      stepFailed: (error) => this.monitorError({ epoch: this.epochsCompleted, step: this.steps.step },
+        `tfjs-param-monitor failed inside an optimizer step: ${(error as Error).message}. Training goes on.`),
+    }, this.options.steps.everySteps);
     this.output = this.options.output === undefined ? null : new HistoryOutput(
       prepareWritableFile('output', this.options.output),
       // A snapshot in flight on the worker changes the document (reading it records the snapshot):
@@ -88,15 +97,6 @@ export class ParamMonitor extends tf.Callback {
     this.onEpochEnd = this.onEpochEnd.bind(this);
     this.onBatchEnd = this.onBatchEnd.bind(this);
     this.onTrainEnd = this.onTrainEnd.bind(this);
-    this.steps = new StepDriver({
-      begin: (step) => this.beginRun(step),
-      capture: (step) => captureWeights(this.watched(), { epoch: this.epochsCompleted, step }),
-      record: (captured) => this.measureNow((captured as CapturedWeights).at, true, captured as CapturedWeights),
-      end: (step) => this.endRun(step),
-      stopRequested: () => this.stopRequested,
-      stepFailed: (error) => this.monitorError({ epoch: this.epochsCompleted, step: this.steps.step },
-        `tfjs-param-monitor failed inside an optimizer step: ${(error as Error).message}. Training goes on.`),
-    }, this.options.steps.everySteps);
   }
 
   private get trainedModel(): tf.LayersModel {
