@@ -81,7 +81,7 @@ export function weightSection(history: HistoryDocument, row: WeightSummary, open
   if (heat !== null) charts.push(`<figure><figcaption>Distribution over ${axis.unit}s (darker: more elements)</figcaption>${heat}${kept}</figure>`);
   const badge = row.alerts === 0 ? '' : `<span class="kind ${row.worstSeverity}">${row.alerts} alert${row.alerts === 1 ? '' : 's'}</span>`;
   const facts = [`layer ${escapeHtml(row.layer)}`, formatShape(row.shape), `${formatCount(row.params)} params`,
-    row.trainable ? 'trainable' : 'not trainable', `mean ${formatStat(row.mean)}`, `std ${formatStat(row.std)}`,
+    row.trainable ? 'trainable' : row.sharedWith ? `trained through ${escapeHtml(row.sharedWith.join(', '))}` : 'not trainable', `mean ${formatStat(row.mean)}`, `std ${formatStat(row.std)}`,
     `max drift ${formatStat(row.maxDrift)}`].join(' · ');
   const body = charts.filter((c) => c !== '').join('');
   return `<details class="weight" data-name="${escapeHtml(row.name.toLowerCase())}"${open ? ' open' : ''}>` +
