@@ -77,7 +77,10 @@ export class ParamMonitor extends tf.Callback {
       begin: (step) => this.beginRun(step),
       capture: (step) => captureWeights(this.watched(), { epoch: this.epochsCompleted, step }),
       record: (captured) => this.measureNow((captured as CapturedWeights).at, true, captured as CapturedWeights),
-      end: (step) => this.endRun(step),
+      end: (step) => {
+        this.settle(); // the last snapshot, if the measuring worker holds it
+        this.endRun(step);
+      },
       stopRequested: () => this.stopRequested,
       stepFailed: (error) => this.monitorError({ epoch: this.epochsCompleted, step: this.steps.step },
         `tfjs-param-monitor failed inside an optimizer step: ${(error as Error).message}. Training goes on.`),

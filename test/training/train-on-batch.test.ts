@@ -26,12 +26,12 @@ describe.each(TEST_BACKENDS)('trainOnBatch with attach() on the %s backend', (ba
   });
   expectNoLeaks();
 
-  it('takes a snapshot every N steps with exact statistics, and detach() restores the optimizer', async () => {
+  it.each(['main', 'worker'] as const)('takes a snapshot every N steps with exact statistics, and detach() restores the optimizer (thread %s)', async (thread) => {
     const { xs, ys } = loadIris();
     const order = tf.tidy(() => tf.tensor1d(Array.from({ length: 150 }, (_, i) => (i * 53) % 150), 'int32'));
     const [bx, by] = [tf.gather(xs, order), tf.gather(ys, order)];
     const model = classifier(3);
-    const monitor = paramMonitor({ model, everySteps: 4, logger: false });
+    const monitor = paramMonitor({ model, everySteps: 4, logger: false, thread });
     await monitor.attach();
     expect(isHooked(model.optimizer)).toBe(true);
     const copies = new Map<number, WeightCopies>([[0, copyWeights(model)]]);
