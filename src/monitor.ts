@@ -118,12 +118,16 @@ export class ParamMonitor extends tf.Callback {
   private beginRun(step?: number): void {
     if (this.disposed) throw new Error('tfjs-param-monitor: this monitor was disposed; create a new one with paramMonitor().');
     this.settle(); // a fit that ended with an exception leaves its last batch snapshot in flight
-    const model = this.trainedModel;
     this.stopRequested = false;
-    this.census = takeCensus(model, sharedTrainers(this.options.steps.sharedWith));
+    this.history.startRun(this.epochsCompleted, step);
+    this.refreshCensus();
+  }
+
+  /** The census of the model now, logged when it changed; `param-count` checked. */
+  private refreshCensus(): void {
+    this.census = takeCensus(this.trainedModel, sharedTrainers(this.options.steps.sharedWith));
     this.environment = describeEnvironment(this.options.statsOn);
     this.engine.setWeights(this.census.weights.map((w) => w.record));
-    this.history.startRun(this.epochsCompleted, step);
     const line = censusLine(this.census.model, this.watched().length, this.environment.backend);
     if (line !== this.censusLogged) {
       this.censusLogged = line;
@@ -216,7 +220,7 @@ export class ParamMonitor extends tf.Callback {
   async snapshot(): Promise<void> {
     if (this.disposed) return;
     if (this.steps.optimizer !== null) return this.steps.snapshot();
-    if (this.census === null) this.beginRun();
+    if (this.census === null) this.refreshCensus();
     await this.measureNow({ epoch: this.epochsCompleted, ...(this.options.everyBatches !== null ? { batch: this.batchesCompleted } : {}) });
   }
 

@@ -70,6 +70,18 @@ describe('custom-loop options and attach()', () => {
     optimizer.dispose();
   });
 
+  it('snapshot() works outside any training too: the census, then the weights now', async () => {
+    const model = tiny('not_trained');
+    const monitor = paramMonitor({ model, logger: false });
+    await monitor.snapshot();
+    const history = monitor.toJSON();
+    expect(history.snapshots.map((s) => [s.epoch, s.step])).toEqual([[0, undefined]]);
+    expect(history.runs).toEqual([]);
+    expect(history.weights.map((w) => w.name)).toEqual(model.weights.map((w) => w.name));
+    await monitor.dispose();
+    model.dispose();
+  });
+
   it('dispose() in the middle of a loop detaches and frees what it captured', async () => {
     const model = tiny('disposed_mid_loop');
     const optimizer = tf.train.sgd(0.1);
