@@ -90,9 +90,10 @@ async function main() {
   const labels = tf.tidy(() => ys.argMax(-1).expandDims(1).toFloat());
   tf.dispose([xs, ys]);
 
-  const files = (model) => ({ output: path.join(folder, `${model.name}.json`), logFile: path.join(folder, `${model.name}.jsonl`) });
-  const onD = paramMonitor({ model: discriminator, everySteps: 50, ...files(discriminator) });
-  const onC = paramMonitor({ model: combined, everySteps: 50, sharedWith: [discriminator], ...files(combined) });
+  // One set of options for both monitors: `{model}` names each one's files after its model.
+  const common = { everySteps: 50, output: path.join(folder, '{model}.json'), logFile: path.join(folder, '{model}.jsonl') };
+  const onD = paramMonitor({ model: discriminator, ...common });
+  const onC = paramMonitor({ model: combined, sharedWith: [discriminator], ...common });
   await onD.attach(); // discriminator.optimizer
   await onC.attach(); // combined.optimizer: it trains the generator
 
@@ -125,10 +126,11 @@ async function main() {
   await onD.dispose();
   await onC.dispose();
   for (const model of [discriminator, combined]) {
-    const h = loadHistory(files(model).output);
+    const file = path.join(folder, `${model.name}.json`);
+    const h = loadHistory(file);
     const shared = h.weights.filter((w) => w.sharedWith).length;
     const warned = h.alerts.filter((a) => a.status === 'started' && a.severity !== 'info').length;
-    console.log(`${files(model).output}: ${h.snapshots.length} snapshots (steps ${h.series.step[0]}-${h.series.step[h.series.step.length - 1]}), ` +
+    console.log(`${file}: ${h.snapshots.length} snapshots (steps ${h.series.step[0]}-${h.series.step[h.series.step.length - 1]}), ` +
       `${h.weights.filter((w) => w.trainable).length} trainable weights, ${shared} shared, ${warned} warnings`);
   }
   tf.dispose([images, labels]);

@@ -3,6 +3,9 @@
  * option or say what to pass; a failure inside a step never reaches the loop; `dispose()` in the
  * middle of a loop frees the weights captured but not yet measured.
  */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import { paramMonitor } from '../../src';
 import { isHooked } from '../../src/training/optimizer-hook';
@@ -29,6 +32,18 @@ describe('custom-loop options and attach()', () => {
     [{ sharedWith: [{}] }, /^The `sharedWith` option must be an array of tf.LayersModel, but entry 0 is/],
   ])('rejects %p', (options, message) => {
     expect(() => paramMonitor({ logger: false, ...(options as object) })).toThrow(message);
+  });
+
+  it('names files after the model with {model}, and needs the model for it', async () => {
+    expect(() => paramMonitor({ logger: false, output: 'runs/{model}.json' })).toThrow(
+      /^The `output` option "runs\/\{model\}.json" names its file after the model with \{model\}, but there is no `model` option: pass paramMonitor\(\{ model, output \}\)\.$/);
+    const model = tiny('runs/a'); // a name with a slash still writes one file, not a folder
+    const monitor = paramMonitor({ model, logger: false, output: path.join(os.tmpdir(), 'pm-{model}.json') });
+    await monitor.dispose(); // writes the output a last time
+    const written = path.join(os.tmpdir(), 'pm-runs_a.json');
+    expect(fs.existsSync(written)).toBe(true);
+    fs.rmSync(written);
+    model.dispose();
   });
 
   it('rejects the watched model in sharedWith', () => {

@@ -58,10 +58,12 @@ describe.each(MATRIX)('an ACGAN trained with trainOnBatch on the %s backend (con
   it('two monitors side by side: exact snapshots, shared weights, no false alert, one file each', async () => {
     const gan = buildAcgan(1, { conv });
     const dir = path.join(tmp, `healthy-${backend}`);
+    // One set of options for both: `{model}` names each monitor's files after its model.
+    const common = { everySteps: 4, logger: false as const, output: path.join(dir, '{model}.json'), logFile: path.join(dir, '{model}.jsonl') };
     const files = (model: tf.LayersModel) => ({ output: path.join(dir, `${model.name}.json`), logFile: path.join(dir, `${model.name}.jsonl`) });
     const { discriminator: d, combined: c } = gan;
-    const onD = paramMonitor({ model: d, everySteps: 4, logger: false, ...files(d) });
-    const onC = paramMonitor({ model: c, everySteps: 4, sharedWith: [d], logger: false, ...files(c) });
+    const onD = paramMonitor({ model: d, ...common });
+    const onC = paramMonitor({ model: c, sharedWith: [d], ...common });
     await onD.attach();
     await onC.attach();
     const copiesD = new Map<number, WeightCopies>([[0, copyWeights(d)]]);
@@ -84,6 +86,7 @@ describe.each(MATRIX)('an ACGAN trained with trainOnBatch on the %s backend (con
     expect(stepSnapshotErrors(hD, copiesD)).toEqual([]);
     expect(stepSnapshotErrors(hC, copiesC)).toEqual([]);
     expect([hD.model.name, hC.model.name]).toEqual(['discriminator', 'combined']);
+    expect(fs.readdirSync(dir).sort()).toEqual(['combined.json', 'combined.jsonl', 'discriminator.json', 'discriminator.jsonl']);
 
     // Trainable is what the discriminator's own training changed: its `d_cnn` layers, which it
     // collected at compile (their layer flag says false since `discriminator.trainable = false`),
