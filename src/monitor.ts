@@ -74,7 +74,10 @@ export class ParamMonitor extends tf.Callback {
     this.history = new HistoryRecorder(this.options.maxSnapshots);
     this.sink = new LogSink(this.options);
     this.steps = new StepDriver({
-      begin: (step) => this.beginRun(step),
+      begin: (step) => {
+        this.beginRun(step);
+        return this.history.snapshotCount > 0;
+      },
       capture: (step) => captureWeights(this.watched(), { epoch: this.epochsCompleted, step }),
       record: (captured) => this.measureNow((captured as CapturedWeights).at, true, captured as CapturedWeights),
       end: (step) => {

@@ -19,8 +19,12 @@ export interface CapturedSnapshot {
 
 /** What the driver needs of the monitor. */
 export interface StepHost {
-  /** Takes the census and starts a run at this step (as `onTrainBegin` does for `fit`). */
-  begin(step: number): void;
+  /**
+   * Takes the census and starts a run at this step (as `onTrainBegin` does for `fit`). Returns
+   * whether the history has snapshots already (then `attach()` takes none: the latest has these
+   * weights, as a second `fit` takes none at its start).
+   */
+  begin(step: number): boolean;
   /** Copies the watched weights as they are now, synchronously, for the snapshot at `step`. */
   capture(step: number): CapturedSnapshot;
   /** Measures and records a captured snapshot; never throws. */
@@ -79,8 +83,8 @@ export class StepDriver {
     };
     this.unhook = hookOptimizer(optimizer, listener);
     this.attachedTo = optimizer;
-    this.host.begin(this.steps);
-    if (this.lastCaptured !== this.steps) this.captureNow();
+    const hasSnapshots = this.host.begin(this.steps);
+    if (this.lastCaptured === null && !hasSnapshots) this.captureNow();
     return this.settled();
   }
 

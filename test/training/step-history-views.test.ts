@@ -22,6 +22,9 @@ const logFile = path.join(tmp, 'loop.jsonl');
 describe('a custom loop history in the log, the command and the report', () => {
   beforeAll(async () => {
     await tf.setBackend('cpu');
+  });
+  expectNoLeaks(); // from before the training run
+  beforeAll(async () => {
     const { xs, ys } = loadIris();
     const model = tf.sequential({ name: 'iris_loop' });
     model.add(tf.layers.dense({ units: 8, activation: 'relu', inputShape: [4], name: 'frozen_base', trainable: false, kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }) }));
@@ -44,7 +47,6 @@ describe('a custom loop history in the log, the command and the report', () => {
     model.optimizer.dispose();
     model.dispose();
   });
-  expectNoLeaks();
   afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
   it('records the step of snapshots, alerts and the run', () => {

@@ -77,11 +77,16 @@ describe.each(TEST_BACKENDS)('trainOnBatch with attach() on the %s backend', (ba
     await monitor.attach();
     await model.trainOnBatch(xs, ys);
     await monitor.detach();
+    await model.fit(xs, ys, { epochs: 1, batchSize: 150, verbose: 0, callbacks: [monitor] }); // the same monitor in fit
+    await monitor.attach();
+    await model.trainOnBatch(xs, ys);
+    await monitor.detach();
     const history = monitor.toJSON();
     // As a second `fit` does, a second attach() takes no snapshot where the last one was taken:
     // the unwatched step shows in the drift of the next snapshot.
-    expect(history.snapshots.map((s) => s.step)).toEqual([0, 2, 3]);
-    expect(history.runs.map((r) => [r.startStep, r.endStep])).toEqual([[0, 2], [2, 3]]);
+    expect(history.snapshots.map((s) => [s.epoch, s.step])).toEqual([[0, 0], [0, 2], [0, 3], [1, undefined], [1, 4]]);
+    expect(history.runs.map((r) => [r.startStep, r.endStep])).toEqual([[0, 2], [2, 3], [undefined, undefined], [3, 4]]);
+    expect(history.alerts.filter((a) => a.severity !== 'info')).toEqual([]);
     await monitor.dispose();
     tf.dispose([xs, ys]);
     model.optimizer.dispose();
