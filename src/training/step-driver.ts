@@ -42,7 +42,7 @@ export class StepDriver {
   private attachedTo: tf.Optimizer | null = null;
   /** Applied steps, counted across `attach()` calls. */
   private steps = 0;
-  /** Step of the newest capture, so attach and detach do not capture a step twice. */
+  /** The step whose weights the latest snapshot holds, so attach and detach do not take a step twice. */
   private lastCaptured: number | null = null;
   /** Captured snapshots are measured one after another, in the order of their steps. */
   private queue: Promise<void> = Promise.resolve();
@@ -83,8 +83,15 @@ export class StepDriver {
     };
     this.unhook = hookOptimizer(optimizer, listener);
     this.attachedTo = optimizer;
-    const hasSnapshots = this.host.begin(this.steps);
+    let hasSnapshots: boolean;
+    try {
+      hasSnapshots = this.host.begin(this.steps);
+    } catch (error) {
+      this.stop(); // the optimizer is left as it was
+      throw error;
+    }
     if (this.lastCaptured === null && !hasSnapshots) this.captureNow();
+    else this.lastCaptured = this.steps; // the latest snapshot (a detach, or the end of a fit) has these weights
     return this.settled();
   }
 
