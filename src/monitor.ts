@@ -23,6 +23,10 @@ import type { WeightStats } from './history-types';
 import type { MonitorOutput } from './output';
 import { PendingStats, SnapshotStore } from './stats/snapshot-store';
 import { TensorBoardOutput } from './tensorboard/tensorboard-output';
+import { describePosition, type TrainingPosition } from './alerts/alert-message';
+import { sharedTrainers } from './training/shared-weights';
+import { StepDriver } from './training/step-driver';
+import { captureWeights, CapturedWeights, resolveOptimizer } from './training/step-mode';
 
 const MISSING_MODEL =
   'tfjs-param-monitor: training started but tfjs did not hand the model to the monitor. tfjs passes the ' +
@@ -65,18 +69,36 @@ export class ParamMonitor extends tf.Callback {
   private failing: string | null = null;
   /** A batch snapshot the measuring worker is measuring, recorded when its numbers come (`settle`). */
   private pending: {
-    epoch: number; batch: number | undefined; started: number; spentMs: number; stats: PendingStats;
+    at: TrainingPosition; started: number; spentMs: number; stats: PendingStats;
   } | null = null;
+  /** Custom training loops: the optimizer steps after `attach()`. */
+  private readonly steps: StepDriver;
 
   constructor(options: ParamMonitorOptions = {}) {
     super();
     this.options = validateMonitorOptions(options);
     this.store = new SnapshotStore({ bins: this.options.bins, zeroTolerance: this.options.zeroTolerance }, this.options.statsOn, {
-      fromStart: this.options.fromStart, thread: this.options.thread,
+      fromStart: this.options.fromStart,
+      thread: this.options.thread === 'worker' && this.options.threadAuto ? 'auto' : this.options.thread,
     });
     this.engine = new AlertEngine(this.options.alerts);
     this.history = new HistoryRecorder(this.options.maxSnapshots);
     this.sink = new LogSink(this.options);
+    this.steps = new StepDriver({
+      begin: (step) => {
+        this.beginRun(step);
+        return this.history.snapshotCount > 0;
+      },
+      capture: (step) => captureWeights(this.watched(), { epoch: this.epochsCompleted, step }),
+      record: (captured) => this.measureNow((captured as CapturedWeights).at, true, captured as CapturedWeights),
+      end: (step) => {
+        this.settle(); // the last snapshot, if the measuring worker holds it
+        this.endRun(step);
+      },
+      stopRequested: () => this.stopRequested,
+      stepFailed: (error) => this.monitorError({ epoch: this.epochsCompleted, step: this.steps.step },
+        `tfjs-param-monitor failed inside an optimizer step: ${(error as Error).message}. Training goes on.`),
+    }, this.options.steps.everySteps);
     const report = (level: 'error' | 'info', message: string, meta: Record<string, unknown>) => this.sink.log(level, message, { ...meta, epoch: this.epochsCompleted });
     this.output = this.options.output === undefined ? null : new HistoryOutput(
       prepareWritableFile('output', this.options.output),
@@ -105,29 +127,38 @@ export class ParamMonitor extends tf.Callback {
   }
 
   override async onTrainBegin(): Promise<void> {
+    this.beginRun();
+    if (this.history.snapshotCount === 0) await this.measureNow({ epoch: this.epochsCompleted });
+    this.checkStop();
+  }
+
+  /** Census and a new run, for `fit` or (with `step`) `attach()`. */
+  private beginRun(step?: number): void {
     if (this.disposed) throw new Error('tfjs-param-monitor: this monitor was disposed; create a new one with paramMonitor().');
     this.settle(); // a fit that ended with an exception leaves its last batch snapshot in flight
-    const model = this.trainedModel;
     this.stopRequested = false;
-    this.census = takeCensus(model);
+    this.history.startRun(this.epochsCompleted, step);
+    this.refreshCensus();
+  }
+
+  /** The census of the model now, logged when it changed; `param-count` checked. */
+  private refreshCensus(): void {
+    this.census = takeCensus(this.trainedModel, sharedTrainers(this.options.steps.sharedWith));
     this.environment = describeEnvironment(this.options.statsOn);
     this.engine.setWeights(this.census.weights.map((w) => w.record));
-    this.history.startRun(this.epochsCompleted);
     const census = {
       model: this.census.model, weights: this.census.weights.map((w) => w.record), watched: this.watched().length,
       backend: this.environment.backend, epoch: this.epochsCompleted,
     };
     for (const output of this.outputs) output.census?.(census);
     this.raise(this.engine.checkCensus(this.census.model, this.epochsCompleted));
-    if (this.history.snapshotCount === 0) await this.snapshot();
-    this.checkStop();
   }
 
   override async onEpochEnd(): Promise<void> {
     if (this.disposed) return;
     this.epochsCompleted += 1;
     const every = this.options.everyEpochs;
-    if (every !== null && this.epochsCompleted % every === 0) await this.snapshot();
+    if (every !== null && this.epochsCompleted % every === 0) await this.measureNow({ epoch: this.epochsCompleted });
   }
 
   override async onBatchEnd(): Promise<void> {
@@ -136,7 +167,9 @@ export class ParamMonitor extends tf.Callback {
     if (this.stopRequested) this.setStopTraining();
     this.batchesCompleted += 1;
     const every = this.options.everyBatches;
-    if (every !== null && this.batchesCompleted % every === 0) await this.snapshot(this.batchesCompleted, true);
+    if (every !== null && this.batchesCompleted % every === 0) {
+      await this.measureNow({ epoch: this.epochsCompleted, batch: this.batchesCompleted }, true);
+    }
   }
 
   override async onTrainEnd(): Promise<void> {
@@ -147,11 +180,73 @@ export class ParamMonitor extends tf.Callback {
     const stale = this.options.everyBatches !== null
       ? last?.batch !== this.batchesCompleted
       : last?.epoch !== this.epochsCompleted;
-    if (this.census && (!last || stale)) await this.snapshot(this.options.everyBatches !== null ? this.batchesCompleted : undefined);
-    this.history.endRun(this.epochsCompleted);
+    if (this.census && (!last || stale)) {
+      await this.measureNow(this.options.everyBatches !== null
+        ? { epoch: this.epochsCompleted, batch: this.batchesCompleted } : { epoch: this.epochsCompleted });
+    }
+    this.endRun();
+  }
+
+  /** Ends a `fit` call's run, or (with `step`) an attached run. */
+  private endRun(step?: number): void {
+    this.history.endRun(this.epochsCompleted, step);
     const final = this.history.lastSnapshot;
     if (final) this.history.pin(final);
     for (const output of this.outputs) output.fitEnd?.({ epoch: this.epochsCompleted, lastSnapshot: final });
+  }
+
+  /**
+   * Watches a training loop that does not call `fit`: hooks `optimizer.applyGradients` (both its
+   * array and map forms, the argument passed on untouched), takes the census and a snapshot of
+   * the weights now (step 0), then one every `everySteps` applied steps, with no line added to
+   * the loop. `trainOnBatch` steps the model's optimizer, so it is counted too. Resolves when the
+   * first snapshot is recorded.
+   * @param optimizer the optimizer the loop steps
+   * @default the model's own optimizer, `model.optimizer` (set by `compile`)
+   * @throws {TypeError} when there is no `model` option, or no optimizer to attach to
+   * @throws {Error} when already attached
+   * @example
+   * const monitor = paramMonitor({ model: qNet, everySteps: 10, output: 'runs/dqn.json' });
+   * await monitor.attach(optimizer);
+   * for (...) optimizer.applyGradients(tf.variableGrads(loss).grads);
+   * await monitor.detach();
+   */
+  attach(optimizer?: tf.Optimizer): Promise<void> {
+    if (this.disposed) throw new Error('tfjs-param-monitor: this monitor was disposed; create a new one with paramMonitor().');
+    return this.steps.attach(resolveOptimizer(this.options.model, optimizer));
+  }
+
+  /**
+   * Stops watching the optimizer, leaving it exactly as it was, and takes a last snapshot of the
+   * weights unless the latest one has them. Resolves when every snapshot is recorded and written.
+   * @example
+   * await monitor.detach();
+   */
+  detach(): Promise<void> {
+    return this.steps.detach();
+  }
+
+  /**
+   * Takes a snapshot of the weights now, wherever the training is; resolves when it is recorded.
+   * @example
+   * if (episode % 100 === 0) await monitor.snapshot();
+   */
+  async snapshot(): Promise<void> {
+    if (this.disposed) return;
+    if (this.steps.optimizer !== null) return this.steps.snapshot();
+    if (this.census === null) this.refreshCensus();
+    await this.measureNow({ epoch: this.epochsCompleted, ...(this.options.everyBatches !== null ? { batch: this.batchesCompleted } : {}) });
+  }
+
+  /**
+   * True once a `stopOn` condition holds (until the next `fit` or `attach()`). In a custom loop,
+   * the attached optimizer's steps are skipped from then on: end the loop on it.
+   * @default false
+   * @example
+   * while (!monitor.shouldStop && episode < 1000) { ... }
+   */
+  get shouldStop(): boolean {
+    return this.stopRequested;
   }
 
   private watched() {
@@ -162,22 +257,24 @@ export class ParamMonitor extends tf.Callback {
    * Measures every watched weight. Never throws: a failure is logged and recorded as an alert. With
    * `defer` and the measuring worker, returns once the weights are sent to it (see `settle`).
    */
-  private async snapshot(batch?: number, defer = false): Promise<void> {
+  private async measureNow(at: TrainingPosition, defer = false, captured?: CapturedWeights): Promise<void> {
+    if (this.disposed && captured) return captured.discard(); // captured in a step before dispose()
     this.settle();
     const started = Date.now();
     const clock = performance.now();
-    const epoch = this.epochsCompleted;
     try {
-      const weights = this.watched().map((w) => ({ name: w.record.name, value: w.variable.read() }));
+      const weights = captured?.weights ?? this.watched().map((w) => ({ name: w.record.name, value: w.variable.read() }));
       if (defer && this.store.defers) {
         const stats = this.store.send(weights);
-        this.pending = { epoch, batch, started, spentMs: performance.now() - clock, stats };
+        this.pending = { at, started, spentMs: performance.now() - clock, stats };
         return;
       }
       const stats = await this.store.measure(weights);
-      this.record(epoch, batch, started, performance.now() - clock, stats);
+      this.record(at, started, performance.now() - clock, stats);
     } catch (error) {
-      this.snapshotFailed(epoch, batch, error);
+      this.snapshotFailed(at, error);
+    } finally {
+      captured?.discard();
     }
   }
 
@@ -193,27 +290,26 @@ export class ParamMonitor extends tf.Callback {
     const clock = performance.now();
     try {
       const stats = pending.stats.receive();
-      this.record(pending.epoch, pending.batch, pending.started, pending.spentMs + performance.now() - clock, stats);
+      this.record(pending.at, pending.started, pending.spentMs + performance.now() - clock, stats);
     } catch (error) {
-      this.snapshotFailed(pending.epoch, pending.batch, error);
+      this.snapshotFailed(pending.at, error);
     }
   }
 
-  private snapshotFailed(epoch: number, batch: number | undefined, error: unknown): void {
-    this.monitorError(epoch, batch, `tfjs-param-monitor could not take the snapshot at epoch ${epoch}: ${(error as Error).message}. Training goes on.`);
+  private snapshotFailed(at: TrainingPosition, error: unknown): void {
+    this.monitorError(at, `tfjs-param-monitor could not take the snapshot at ${describePosition(at)}: ${(error as Error).message}. Training goes on.`);
   }
 
   /** Adds a measured snapshot to the history, evaluates the alert rules on it, hands both to the outputs. */
-  private record(epoch: number, batch: number | undefined, started: number, ms: number,
-    stats: Record<string, WeightStats>): void {
+  private record(at: TrainingPosition, started: number, ms: number, stats: Record<string, WeightStats>): void {
     const snapshot = this.history.addSnapshot({
-      epoch, ...(batch !== undefined ? { batch } : {}), time: new Date(started).toISOString(), computeMs: Math.round(ms * 1000) / 1000,
+      ...at, time: new Date(started).toISOString(), computeMs: Math.round(ms * 1000) / 1000,
     }, stats);
     const raised = this.engine.evaluate(snapshot);
     if (raised.some((alert) => alert.status === 'started')) this.history.pin(snapshot);
     for (const alert of raised) this.history.addAlert(alert);
     for (const output of this.outputs) output.snapshot?.(snapshot, raised);
-    if (this.failing !== null) this.monitorError(epoch, batch, null);
+    if (this.failing !== null) this.monitorError(at, null);
     for (const alert of raised) this.notify(alert);
     this.checkStop();
   }
@@ -222,17 +318,17 @@ export class ParamMonitor extends tf.Callback {
    * The monitor's own failures, as a condition: reported when one starts (or its message
    * changes), once, and cleared by the next snapshot that works. Honours `disable` and `severity`.
    */
-  private monitorError(epoch: number, batch: number | undefined, message: string | null): void {
+  private monitorError(at: TrainingPosition, message: string | null): void {
     const { disable, severity } = this.options.alerts;
     const previous = this.failing;
     this.failing = message;
     if (disable.includes('monitor-error') || message === previous) return;
     const base = {
-      kind: 'monitor-error' as const, severity: severity['monitor-error'], weight: null, layer: null, epoch,
-      ...(batch !== undefined ? { batch } : {}), value: null, threshold: null, count: 1,
+      kind: 'monitor-error' as const, severity: severity['monitor-error'], weight: null, layer: null, ...at,
+      value: null, threshold: null, count: 1,
     };
     this.raise([message === null
-      ? { ...base, status: 'cleared', message: `tfjs-param-monitor takes snapshots again (epoch ${epoch}).` }
+      ? { ...base, status: 'cleared', message: `tfjs-param-monitor takes snapshots again (${describePosition(at)}).` }
       : { ...base, status: 'started', message }]);
   }
 
@@ -272,6 +368,7 @@ export class ParamMonitor extends tf.Callback {
     }
   }
 
+
   private document(): HistoryDocument {
     this.settle();
     return this.history.document({
@@ -279,8 +376,9 @@ export class ParamMonitor extends tf.Callback {
       options: {
         bins: this.options.bins, zeroTolerance: this.options.zeroTolerance,
         everyEpochs: this.options.everyEpochs, everyBatches: this.options.everyBatches,
+        ...(this.steps.used ? { everySteps: this.options.steps.everySteps } : {}),
         statsOn: this.options.statsOn, maxSnapshots: this.options.maxSnapshots, fromStart: this.options.fromStart,
-        thread: this.options.thread,
+        thread: this.options.thread === 'worker' && this.options.threadAuto && !this.store.autoWorker ? 'main' : this.options.thread,
       },
       model: this.census?.model ?? { name: '', totalParams: 0, trainableParams: 0, nonTrainableParams: 0, layers: [] },
       weights: this.census ? this.census.weights.map((w) => w.record) : [],
@@ -322,6 +420,7 @@ export class ParamMonitor extends tf.Callback {
    * promise is kept for compatibility. The history stays readable with `toJSON()` and `save()`.
    */
   dispose(): Promise<void> {
+    this.steps.stop(); // snapshots captured in steps but not yet measured are dropped
     this.settle();
     this.store.dispose();
     if (this.disposed) return Promise.resolve();

@@ -83,7 +83,7 @@ describe('option validation', () => {
 
   it('an unused monitor still exports a well-formed, empty history', () => {
     const history = paramMonitor({ logger: false }).toJSON();
-    expect(history).toMatchObject({ schemaVersion: 2, snapshots: [], alerts: [], runs: [], weights: [], series: { epoch: [], batch: [], weights: {} } });
+    expect(history).toMatchObject({ schemaVersion: 3, snapshots: [], alerts: [], runs: [], weights: [], series: { epoch: [], batch: [], weights: {} } });
     expect(history.environment.backend).toBe('cpu');
   });
 

@@ -44,7 +44,7 @@ export function summaryText(data: SummaryOutput, history: HistoryDocument): stri
       { heading: 'trainable', align: 'left' }, { heading: 'mean', align: 'right' }, { heading: 'std', align: 'right' },
       { heading: 'min', align: 'right' }, { heading: 'max', align: 'right' }, { heading: 'zeros', align: 'right' },
       { heading: 'nan/inf', align: 'right' }, { heading: 'drift', align: 'right' }, { heading: 'max drift', align: 'right' }, { heading: 'alerts', align: 'right' }],
-    data.weights.map((w) => [w.name, formatShape(w.shape), formatCount(w.params), w.trainable ? 'yes' : 'no',
+    data.weights.map((w) => [w.name, formatShape(w.shape), formatCount(w.params), w.trainable ? 'yes' : w.sharedWith ? `shared (${w.sharedWith.join(', ')})` : 'no',
       formatStat(w.mean), formatStat(w.std), formatStat(w.min), formatStat(w.max), formatStat(w.zeroFraction),
       nonFinite(w), formatStat(w.lastDrift), formatStat(w.maxDrift), String(w.alerts)]),
   );

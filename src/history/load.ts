@@ -9,7 +9,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { HistoryDocument } from '../history-types';
 import { SCHEMA_VERSION } from '../history-types';
-import { upgradeFromVersion1 } from './upgrade';
+import { upgradeToCurrent } from './upgrade';
 
 /** A history file that cannot be read, with the file's path in `file`. */
 export class HistoryFileError extends Error {
@@ -41,6 +41,8 @@ function describeError(error: ErrorObject): string {
 function checkConsistency(doc: HistoryDocument): string | null {
   const length = doc.series.epoch.length;
   if (doc.series.batch.length !== length) return `/series/batch has ${doc.series.batch.length} entries where /series/epoch has ${length}`;
+  const steps = doc.series.step;
+  if (steps !== undefined && steps.length !== length) return `/series/step has ${steps.length} entries where /series/epoch has ${length}`;
   for (const [name, columns] of Object.entries(doc.series.weights)) {
     for (const [key, values] of Object.entries(columns)) {
       if (values.length !== length) return `/series/weights/${name}/${key} has ${values.length} entries where /series/epoch has ${length}`;
@@ -51,7 +53,8 @@ function checkConsistency(doc: HistoryDocument): string | null {
     if (!Number.isInteger(s.index) || s.index <= previous || s.index >= length) {
       return `/snapshots/${i}/index is ${s.index}: indices must increase, from 0 to ${length - 1} (the snapshots of /series)`;
     }
-    if (s.epoch !== doc.series.epoch[s.index] || (s.batch ?? null) !== doc.series.batch[s.index]) {
+    if (s.epoch !== doc.series.epoch[s.index] || (s.batch ?? null) !== doc.series.batch[s.index]
+      || (s.step ?? null) !== (steps?.[s.index] ?? null)) {
       return `/snapshots/${i} (epoch ${s.epoch}) does not match /series at index ${s.index} (epoch ${doc.series.epoch[s.index]})`;
     }
     previous = s.index;
@@ -59,17 +62,17 @@ function checkConsistency(doc: HistoryDocument): string | null {
   return null;
 }
 
-/** Checks a parsed document; `file` names it in errors. Upgrades a version 1 document. */
+/** Checks a parsed document; `file` names it in errors. Upgrades a version 1 or 2 document. */
 export function parseHistory(value: unknown, file: string): HistoryDocument {
   if (typeof value !== 'object' || value === null || Array.isArray(value) || !('schemaVersion' in value)) {
     throw new HistoryFileError(file, 'not a tfjs-param-monitor history document (no `schemaVersion` field at the top level)');
   }
   const version = (value as { schemaVersion: unknown }).schemaVersion;
-  if (version !== 1 && version !== SCHEMA_VERSION) {
+  if (version !== 1 && version !== 2 && version !== SCHEMA_VERSION) {
     const newer = typeof version === 'number' && version > SCHEMA_VERSION;
-    throw new HistoryFileError(file, `schemaVersion ${JSON.stringify(version)} is not one this version reads (1 or ${SCHEMA_VERSION})${newer ? ': it was written by a newer tfjs-param-monitor; upgrade it' : ''}`);
+    throw new HistoryFileError(file, `schemaVersion ${JSON.stringify(version)} is not one this version reads (1 to ${SCHEMA_VERSION})${newer ? ': it was written by a newer tfjs-param-monitor; upgrade it' : ''}`);
   }
-  const doc = version === 1 ? upgradeFromVersion1(value as Record<string, unknown>) : value;
+  const doc: unknown = upgradeToCurrent(value as Record<string, unknown>);
   const error = validate(doc);
   if (error) throw new HistoryFileError(file, `not a valid history document: ${describeError(error)}`);
   const inconsistent = checkConsistency(doc as HistoryDocument);

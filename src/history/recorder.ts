@@ -38,16 +38,21 @@ export class HistoryRecorder {
     return this.alertList;
   }
 
-  startRun(startEpoch: number): void {
-    this.runs.push({ startEpoch, endEpoch: null, startTime: new Date().toISOString(), endTime: null });
+  /** A `fit` call begins, or with `startStep` a custom loop is attached. */
+  startRun(startEpoch: number, startStep?: number): void {
+    this.runs.push({
+      startEpoch, endEpoch: null, startTime: new Date().toISOString(), endTime: null,
+      ...(startStep === undefined ? {} : { startStep, endStep: null }),
+    });
     this.changes += 1;
   }
 
-  endRun(endEpoch: number): void {
+  endRun(endEpoch: number, endStep?: number): void {
     const run = this.runs[this.runs.length - 1];
     if (!run) return;
     run.endEpoch = endEpoch;
     run.endTime = new Date().toISOString();
+    if (endStep !== undefined) run.endStep = endStep;
     this.changes += 1;
   }
 
@@ -69,7 +74,7 @@ export class HistoryRecorder {
   /** Records a snapshot and returns it, with its `index`. */
   addSnapshot(fields: Omit<Snapshot, 'index' | 'stats'>, stats: Record<string, WeightStats>): Snapshot {
     this.changes += 1;
-    const index = this.series.append(fields.epoch, fields.batch, stats);
+    const index = this.series.append(fields.epoch, fields.batch, stats, fields.step);
     const snapshot: Snapshot = { index, ...fields, stats };
     this.thinning.add(snapshot);
     return snapshot;

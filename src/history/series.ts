@@ -34,6 +34,9 @@ export class SeriesRecorder {
   private length = 0;
   private readonly epochs = new Column(64);
   private readonly batches = new Column(64);
+  private readonly steps = new Column(64);
+  /** Whether any snapshot had a step: only then does the document carry the `step` column. */
+  private stepped = false;
   private readonly weights = new Map<string, Column>();
 
   /** Number of snapshots recorded; the next snapshot's index. */
@@ -42,13 +45,16 @@ export class SeriesRecorder {
   }
 
   /** Appends one snapshot's statistics; returns its index. */
-  append(epoch: number, batch: number | undefined, stats: Record<string, WeightStats>): number {
+  append(epoch: number, batch: number | undefined, stats: Record<string, WeightStats>, step?: number): number {
     const index = this.length;
     this.length += 1;
     this.epochs.ensure(this.length);
     this.batches.ensure(this.length);
+    this.steps.ensure(this.length);
     this.epochs.data[index] = epoch;
     this.batches.data[index] = batch ?? NaN;
+    this.steps.data[index] = step ?? NaN;
+    if (step !== undefined) this.stepped = true;
     for (const [name, s] of Object.entries(stats)) {
       let column = this.weights.get(name);
       if (!column) {
@@ -65,7 +71,7 @@ export class SeriesRecorder {
 
   /** Bytes held by the series: 88 per weight per snapshot, as the README says (tested). */
   bytes(): number {
-    let total = this.epochs.data.byteLength + this.batches.data.byteLength;
+    let total = this.epochs.data.byteLength + this.batches.data.byteLength + this.steps.data.byteLength;
     for (const column of this.weights.values()) total += column.data.byteLength;
     return total;
   }
@@ -88,6 +94,7 @@ export class SeriesRecorder {
     return {
       epoch: Array.from(this.epochs.data.subarray(0, this.length)),
       batch: Array.from(this.batches.data.subarray(0, this.length), plain),
+      ...(this.stepped ? { step: Array.from(this.steps.data.subarray(0, this.length), plain) } : {}),
       weights,
     };
   }

@@ -34,15 +34,15 @@ export class LogOutput implements MonitorOutput {
 
   snapshot(snapshot: Snapshot, alerts: readonly Alert[]): void {
     this.last = snapshot;
-    const { epoch, batch, stats } = snapshot;
+    const { epoch, batch, step, stats } = snapshot;
     if (this.sink.enabled('info')) { // the line is built only for a logger that takes it
       this.sink.log('info', snapshotLine(snapshot, alerts as Alert[]), {
-        event: 'snapshot', epoch, batch, weights: Object.keys(stats).length, computeMs: snapshot.computeMs,
+        event: 'snapshot', epoch, batch, step, weights: Object.keys(stats).length, computeMs: snapshot.computeMs,
       });
     }
     if (this.sink.enabled('debug')) {
       for (const name of Object.keys(stats)) {
-        this.sink.log('debug', weightLine(snapshot, name), { event: 'weight', epoch, batch, weight: name, ...stats[name] });
+        this.sink.log('debug', weightLine(snapshot, name), { event: 'weight', epoch, batch, step, weight: name, ...stats[name] });
       }
     }
     for (const alert of alerts) this.alert(alert);

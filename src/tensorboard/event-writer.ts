@@ -39,9 +39,12 @@ export function alertLine(alert: Alert): string {
   return `${alert.severity} ${alert.kind} ${alert.status}: ${alert.message}`;
 }
 
-/** The step of a snapshot or an alert: its batch count when snapshots follow batches, else its epoch count. */
-export function stepOf(at: { epoch: number; batch?: number | null }): number {
-  return at.batch ?? at.epoch;
+/**
+ * The step of a snapshot or an alert: its optimizer step in a custom loop (`attach()`), its batch
+ * count when snapshots follow batches, else its epoch count.
+ */
+export function stepOf(at: { epoch: number; batch?: number | null; step?: number | null }): number {
+  return at.step ?? at.batch ?? at.epoch;
 }
 
 export interface StepRecords {

@@ -57,7 +57,7 @@ export function writeHistoryEvents(history: HistoryDocument, folder: string, opt
   };
   try {
     for (let j = 0; j < series.epoch.length; j += 1) {
-      const step = stepOf({ epoch: series.epoch[j], batch: series.batch[j] });
+      const step = stepOf({ epoch: series.epoch[j], batch: series.batch[j], step: series.step?.[j] });
       const snapshot = kept.get(j);
       if (snapshot) wallTime = Date.parse(snapshot.time) / 1000;
       alertsBefore(step);

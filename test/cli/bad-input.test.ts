@@ -58,7 +58,7 @@ describe('a file that is not a readable history', () => {
     ['notes.txt', () => `notes.txt: is not valid JSON: Unexpected token 'e', "epoch 1: loss 0.3 " is not valid JSON`],
     ['array.json', () => `array.json: ${notHistory}`],
     ['package.json', () => `package.json: ${notHistory}`],
-    ['future.json', () => 'future.json: schemaVersion 99 is not one this version reads (1 or 2): it was written by a newer tfjs-param-monitor; upgrade it'],
+    ['future.json', () => 'future.json: schemaVersion 99 is not one this version reads (1 to 3): it was written by a newer tfjs-param-monitor; upgrade it'],
     ['no-weights.json', () => 'no-weights.json: not a valid history document: /weights must be array'],
   ])('%s: exits 2 and names the file and the problem', (file, expected) => {
     expect(runCli(['summary', file], dir)).toEqual(usage(expected()));

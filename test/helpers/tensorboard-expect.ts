@@ -19,7 +19,7 @@ export function asFloat32Of(read: number, expected: number | undefined): number 
   return Math.abs(read - expected) <= Math.abs(expected) * 2 ** -23 ? expected : read;
 }
 
-export const stepAt = (history: HistoryDocument, j: number) => history.series.batch[j] ?? history.series.epoch[j];
+export const stepAt = (history: HistoryDocument, j: number) => history.series.step?.[j] ?? history.series.batch[j] ?? history.series.epoch[j];
 
 /** Per tag `<weight>/<statistic>`: [step, value] of every non-null point of the series, in order. */
 export function expectedScalars(history: HistoryDocument): Record<string, [number, number][]> {
@@ -48,7 +48,7 @@ export function expectedHistograms(history: HistoryDocument): Record<string, Map
   const out: Record<string, Map<number, number[]>> = {};
   for (const snapshot of history.snapshots) {
     for (const [weight, stats] of Object.entries(snapshot.stats)) {
-      (out[weight] ??= new Map()).set(snapshot.batch ?? snapshot.epoch, expectedRows(stats.histogram));
+      (out[weight] ??= new Map()).set(snapshot.step ?? snapshot.batch ?? snapshot.epoch, expectedRows(stats.histogram));
     }
   }
   return out;
@@ -56,7 +56,7 @@ export function expectedHistograms(history: HistoryDocument): Record<string, Map
 
 /** [step, row] of every alert, in order. */
 export function expectedAlertRows(history: HistoryDocument): [number, string][] {
-  return history.alerts.map((a) => [a.batch ?? a.epoch, `${a.severity} ${a.kind} ${a.status}: ${a.message}`]);
+  return history.alerts.map((a) => [a.step ?? a.batch ?? a.epoch, `${a.severity} ${a.kind} ${a.status}: ${a.message}`]);
 }
 
 /** Edges equal to float64 rounding (the writer and this file compute min + i * width the same way). */
