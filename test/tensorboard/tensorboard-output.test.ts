@@ -77,6 +77,32 @@ describe.each(TEST_BACKENDS)('the tensorboard option on %s', (backend) => {
   });
 });
 
+describe('a custom training loop (attach)', () => {
+  beforeAll(async () => {
+    await tf.setBackend('cpu');
+  });
+  expectNoLeaks();
+
+  it('steps its snapshots by the optimizer steps applied', async () => {
+    const folder = path.join(tmp, 'attach');
+    const { xs, ys } = loadIris();
+    const model = tf.sequential({ layers: [tf.layers.dense({ units: 3, inputShape: [4], activation: 'softmax' })] });
+    model.compile({ optimizer: tf.train.adam(0.01), loss: 'categoricalCrossentropy' });
+    const monitor = paramMonitor({ model, everySteps: 2, logger: false, tensorboard: folder });
+    await monitor.attach();
+    for (let step = 1; step <= 6; step += 1) await model.trainOnBatch(xs, ys);
+    await monitor.detach();
+    await monitor.dispose();
+    const history = monitor.toJSON();
+    model.optimizer.dispose();
+    model.dispose();
+    tf.dispose([xs, ys]);
+    expect(history.series.step).toEqual([0, 2, 4, 6]);
+    expectFileMatchesHistory(folder, history);
+    expect(readFolder(folder).events.slice(1).map((e) => e.step)).toEqual([0, 2, 4, 6]);
+  });
+});
+
 describe('what the histograms and the scalars hold', () => {
   beforeAll(async () => {
     await tf.setBackend('cpu');
