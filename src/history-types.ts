@@ -6,8 +6,10 @@
 /**
  * Version of the history document layout. Fields are only ever added, never renamed.
  * 2 added `series`, `Snapshot.index` and `options.maxSnapshots`; `loadHistory` upgrades a version 1 file.
+ * 3 added the optional `Snapshot.gradients` and `options.gradients`; a version 2 file is a valid
+ * version 3 document once its `schemaVersion` is raised.
  */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 /**
  * Equal-width histogram of the finite elements of a weight, numpy.histogram semantics:
@@ -73,6 +75,39 @@ export interface WeightStats {
   drift?: DriftStats;
   /** Absent on a weight's first snapshot. */
   fromStart?: FromStartStats;
+}
+
+/**
+ * The gradient of one weight at one snapshot (option `gradients: true`): the statistics of the
+ * gradient of the last training step before the snapshot, with the same fields as a weight's
+ * (no drift), plus running figures over every step since the previous snapshot.
+ */
+export interface GradientStats extends Omit<WeightStats, 'drift' | 'fromStart'> {
+  /** Training steps (optimizer `applyGradients` calls) since the previous snapshot, the last one included. */
+  steps: number;
+  /** Global step count (from 1, across `fit` calls) of the last step, the one measured above. */
+  step: number;
+  /** Largest gradient L2 norm over those steps; null when a step's gradient was not finite. */
+  maxNorm: number | null;
+  /** Mean gradient L2 norm over those steps; null when a step's gradient was not finite. */
+  meanNorm: number | null;
+  /**
+   * Whether the gradient of any of those steps held NaN or Inf (or had a squared norm beyond
+   * float32, a norm above 1.8e19).
+   */
+  nonFinite: boolean;
+  /**
+   * Update ratio per step: the weight's relative drift since the previous snapshot divided by
+   * `steps` (|Δw| / |w| per step; about 1e-3 is the usual rule of thumb). Null without drift.
+   */
+  updateRatio: number | null;
+  /**
+   * Output units (the kernel's last axis) of a Dense or Conv kernel whose incoming gradient was
+   * exactly zero at every one of those steps. Absent for other weights.
+   */
+  deadUnits?: number;
+  /** Output units counted by `deadUnits`. */
+  units?: number;
 }
 
 /** One weight (tfjs variable) of the model, as the census found it. */
@@ -173,6 +208,11 @@ export interface Snapshot {
   computeMs: number;
   /** Statistics of every watched weight, keyed by weight name. */
   stats: Record<string, WeightStats>;
+  /**
+   * With the `gradients` option: the gradient of every watched weight the optimizer stepped since
+   * the previous snapshot, keyed by weight name. Absent when no step happened since.
+   */
+  gradients?: Record<string, GradientStats>;
 }
 
 export type AlertKind =
@@ -185,6 +225,10 @@ export type AlertKind =
   | 'exploding'
   | 'vanishing'
   | 'param-count'
+  | 'gradient-non-finite'
+  | 'gradient-vanishing'
+  | 'gradient-exploding'
+  | 'dead-units'
   /** The monitor itself failed to take a snapshot; training went on. */
   | 'monitor-error';
 
@@ -264,8 +308,8 @@ export interface HistorySeries {
 }
 
 export interface HistoryDocument {
-  /** The layout version, 2 (`SCHEMA_VERSION`); `loadHistory` reads version 1 files too. */
-  schemaVersion: 2;
+  /** The layout version, 3 (`SCHEMA_VERSION`); `loadHistory` reads version 1 and 2 files too. */
+  schemaVersion: 3;
   /** Where the run happened: versions, backend, engine. */
   environment: EnvironmentRecord;
   /** The monitor's options that shape the document (null: not set). */
@@ -289,6 +333,8 @@ export interface HistoryDocument {
      * batch snapshot is the training thread's share. Absent in files from before the option.
      */
     thread?: 'main' | 'worker';
+    /** The `gradients` option. Absent in files from before the option. */
+    gradients?: boolean;
   };
   /** The census of the model at the latest `fit`. */
   model: ModelRecord;

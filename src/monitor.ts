@@ -13,7 +13,9 @@ import { prepareWritableFile } from './files/writable-path';
 import { HistoryOutput } from './history/history-output';
 import { HistoryRecorder } from './history/recorder';
 import { historyPieces, serializeHistory } from './history/serialize';
-import type { Alert, EnvironmentRecord, HistoryDocument } from './history-types';
+import { addUpdateRatios, type GradientRecorder } from './gradients/gradient-recorder';
+import { gradientRecorderFor } from './gradients/for-monitor';
+import type { Alert, EnvironmentRecord, GradientStats, HistoryDocument } from './history-types';
 import { censusLine, snapshotLine, summaryTable, weightLine } from './log/log-format';
 import { LogSink } from './log/log-sink';
 import type { ParamMonitorOptions } from './monitor-options';
@@ -56,7 +58,12 @@ export class ParamMonitor extends tf.Callback {
   /** A batch snapshot the measuring worker is measuring, recorded when its numbers come (`settle`). */
   private pending: {
     epoch: number; batch: number | undefined; started: number; spentMs: number; weights: number; stats: PendingStats;
+    gradients: Record<string, GradientStats> | null;
   } | null = null;
+  /** With the `gradients` option: the listener on the optimizer's steps (src/gradients/). */
+  private readonly gradients: GradientRecorder | null;
+  /** Stops listening to the optimizer of the current `fit`. */
+  private unhookGradients: (() => void) | null = null;
 
   constructor(options: ParamMonitorOptions = {}) {
     super();
@@ -65,6 +72,13 @@ export class ParamMonitor extends tf.Callback {
       fromStart: this.options.fromStart, thread: this.options.thread,
     });
     this.engine = new AlertEngine(this.options.alerts);
+    this.gradients = !this.options.gradients ? null : gradientRecorderFor({
+      bins: this.options.bins, zeroTolerance: this.options.zeroTolerance, statsOn: this.options.statsOn,
+      skipNonFinite: this.options.stopOn.has('gradient-non-finite'),
+      records: () => this.census?.weights.map((w) => w.record) ?? [],
+      watches: (name) => this.engine.watches(name),
+      onError: (error) => this.sink.log('error', `tfjs-param-monitor could not measure a gradient: ${(error as Error).message}. Training goes on.`, { event: 'gradient-error' }),
+    });
     this.history = new HistoryRecorder(this.options.maxSnapshots);
     this.sink = new LogSink(this.options);
     this.output = this.options.output === undefined ? null : new HistoryOutput(
@@ -109,7 +123,18 @@ export class ParamMonitor extends tf.Callback {
     }
     this.raise(this.engine.checkCensus(this.census.model, this.epochsCompleted));
     if (this.history.snapshotCount === 0) await this.snapshot();
+    this.hookGradients(model);
     this.checkStop();
+  }
+
+  /** Listens to the steps of the optimizer this `fit` uses (`compile` may have replaced it since the last). */
+  private hookGradients(model: tf.LayersModel): void {
+    this.unhookGradients?.();
+    this.unhookGradients = null;
+    if (this.gradients === null) return;
+    const optimizer = model.optimizer as tf.Optimizer | undefined;
+    if (optimizer == null) return; // not compiled: tfjs fails the fit itself
+    this.unhookGradients = this.gradients.watch(optimizer);
   }
 
   override async onEpochEnd(): Promise<void> {
@@ -125,7 +150,10 @@ export class ParamMonitor extends tf.Callback {
     if (this.stopRequested) this.setStopTraining();
     this.batchesCompleted += 1;
     const every = this.options.everyBatches;
-    if (every !== null && this.batchesCompleted % every === 0) await this.snapshot(this.batchesCompleted, true);
+    const due = every !== null && this.batchesCompleted % every === 0;
+    // A step skipped for a non-finite gradient (stopOn): measured at once, so that its alert stops training.
+    if (!due && this.gradients?.takeSkipped()) await this.snapshot(this.batchesCompleted);
+    if (due) await this.snapshot(this.batchesCompleted, true);
   }
 
   override async onTrainEnd(): Promise<void> {
@@ -141,6 +169,8 @@ export class ParamMonitor extends tf.Callback {
     const final = this.history.lastSnapshot;
     if (final) this.history.pin(final);
     if (this.options.summary === 'fit') this.logSummary();
+    this.unhookGradients?.();
+    this.unhookGradients = null;
     this.output?.write('soon');
   }
 
@@ -168,11 +198,13 @@ export class ParamMonitor extends tf.Callback {
       const weights = this.watched().map((w) => ({ name: w.record.name, value: w.variable.read() }));
       if (defer && this.store.defers) {
         const stats = this.store.send(weights);
-        this.pending = { epoch, batch, started, spentMs: performance.now() - clock, weights: weights.length, stats };
+        const gradients = await this.measureGradients();
+        this.pending = { epoch, batch, started, spentMs: performance.now() - clock, weights: weights.length, stats, gradients };
         return;
       }
       const stats = await this.store.measure(weights);
-      this.record(epoch, batch, started, performance.now() - clock, stats, weights.length);
+      const gradients = await this.measureGradients();
+      this.record(epoch, batch, started, performance.now() - clock, stats, weights.length, gradients);
     } catch (error) {
       this.snapshotFailed(epoch, batch, error);
     }
@@ -190,10 +222,15 @@ export class ParamMonitor extends tf.Callback {
     const clock = performance.now();
     try {
       const stats = pending.stats.receive();
-      this.record(pending.epoch, pending.batch, pending.started, pending.spentMs + performance.now() - clock, stats, pending.weights);
+      this.record(pending.epoch, pending.batch, pending.started, pending.spentMs + performance.now() - clock, stats, pending.weights, pending.gradients);
     } catch (error) {
       this.snapshotFailed(pending.epoch, pending.batch, error);
     }
+  }
+
+  private async measureGradients(): Promise<Record<string, GradientStats> | null> {
+    this.gradients?.takeSkipped(); // this snapshot measures that step
+    return this.gradients ? this.gradients.measure() : null;
   }
 
   private snapshotFailed(epoch: number, batch: number | undefined, error: unknown): void {
@@ -202,10 +239,11 @@ export class ParamMonitor extends tf.Callback {
 
   /** Adds a measured snapshot to the history, evaluates the alert rules on it, logs it. */
   private record(epoch: number, batch: number | undefined, started: number, ms: number,
-    stats: Record<string, WeightStats>, weights: number): void {
+    stats: Record<string, WeightStats>, weights: number, gradients: Record<string, GradientStats> | null = null): void {
+    if (gradients) addUpdateRatios(gradients, stats);
     const snapshot = this.history.addSnapshot({
       epoch, ...(batch !== undefined ? { batch } : {}), time: new Date(started).toISOString(), computeMs: Math.round(ms * 1000) / 1000,
-    }, stats);
+    }, stats, gradients);
     const raised = this.engine.evaluate(snapshot);
     const alertStarted = raised.some((alert) => alert.status === 'started');
     if (alertStarted) this.history.pin(snapshot);
@@ -285,7 +323,7 @@ export class ParamMonitor extends tf.Callback {
         bins: this.options.bins, zeroTolerance: this.options.zeroTolerance,
         everyEpochs: this.options.everyEpochs, everyBatches: this.options.everyBatches,
         statsOn: this.options.statsOn, maxSnapshots: this.options.maxSnapshots, fromStart: this.options.fromStart,
-        thread: this.options.thread,
+        thread: this.options.thread, ...(this.options.gradients ? { gradients: true } : {}),
       },
       model: this.census?.model ?? { name: '', totalParams: 0, trainableParams: 0, nonTrainableParams: 0, layers: [] },
       weights: this.census ? this.census.weights.map((w) => w.record) : [],
@@ -328,6 +366,9 @@ export class ParamMonitor extends tf.Callback {
   dispose(): Promise<void> {
     this.settle();
     this.store.dispose();
+    this.unhookGradients?.();
+    this.unhookGradients = null;
+    this.gradients?.dispose();
     if (this.disposed) return Promise.resolve();
     this.disposed = true;
     if (this.options.summary === 'dispose') this.logSummary();

@@ -43,6 +43,7 @@ describe('option validation', () => {
     [{ stopOn: ['drift'], disable: ['drift'] }, RangeError, /The `stopOn` option lists "drift", which the `disable` option turns off/],
     [{ statsOn: 'gpu' }, RangeError, /The `statsOn` option must be one of 'auto', 'device', 'host', but got "gpu"\./],
     [{ fromStart: 'no' }, TypeError, /The `fromStart` option must be true or false, but got "no"\./],
+    [{ gradients: 1 }, TypeError, /The `gradients` option must be true or false, but got 1\./],
   ])('%p', (options, type, message) => {
     expect(create(options)).toThrow(type);
     expect(create(options)).toThrow(message);
@@ -83,7 +84,7 @@ describe('option validation', () => {
 
   it('an unused monitor still exports a well-formed, empty history', () => {
     const history = paramMonitor({ logger: false }).toJSON();
-    expect(history).toMatchObject({ schemaVersion: 2, snapshots: [], alerts: [], runs: [], weights: [], series: { epoch: [], batch: [], weights: {} } });
+    expect(history).toMatchObject({ schemaVersion: 3, snapshots: [], alerts: [], runs: [], weights: [], series: { epoch: [], batch: [], weights: {} } });
     expect(history.environment.backend).toBe('cpu');
   });
 

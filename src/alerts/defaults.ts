@@ -12,6 +12,10 @@ export const ALERT_KINDS: readonly AlertKind[] = [
   'exploding',
   'vanishing',
   'param-count',
+  'gradient-non-finite',
+  'gradient-vanishing',
+  'gradient-exploding',
+  'dead-units',
   'monitor-error',
 ];
 
@@ -26,6 +30,10 @@ export const DEFAULT_SEVERITY: Readonly<Record<AlertKind, AlertSeverity>> = {
   exploding: 'warn',
   vanishing: 'warn',
   'param-count': 'error',
+  'gradient-non-finite': 'error',
+  'gradient-vanishing': 'warn',
+  'gradient-exploding': 'warn',
+  'dead-units': 'warn',
   /** Raised by the monitor itself, never by the engine. */
   'monitor-error': 'error',
 };

@@ -59,17 +59,19 @@ function checkConsistency(doc: HistoryDocument): string | null {
   return null;
 }
 
-/** Checks a parsed document; `file` names it in errors. Upgrades a version 1 document. */
+/** Checks a parsed document; `file` names it in errors. Upgrades a version 1 or 2 document. */
 export function parseHistory(value: unknown, file: string): HistoryDocument {
   if (typeof value !== 'object' || value === null || Array.isArray(value) || !('schemaVersion' in value)) {
     throw new HistoryFileError(file, 'not a tfjs-param-monitor history document (no `schemaVersion` field at the top level)');
   }
   const version = (value as { schemaVersion: unknown }).schemaVersion;
-  if (version !== 1 && version !== SCHEMA_VERSION) {
+  if (version !== 1 && version !== 2 && version !== SCHEMA_VERSION) {
     const newer = typeof version === 'number' && version > SCHEMA_VERSION;
-    throw new HistoryFileError(file, `schemaVersion ${JSON.stringify(version)} is not one this version reads (1 or ${SCHEMA_VERSION})${newer ? ': it was written by a newer tfjs-param-monitor; upgrade it' : ''}`);
+    throw new HistoryFileError(file, `schemaVersion ${JSON.stringify(version)} is not one this version reads (1 to ${SCHEMA_VERSION})${newer ? ': it was written by a newer tfjs-param-monitor; upgrade it' : ''}`);
   }
-  const doc = version === 1 ? upgradeFromVersion1(value as Record<string, unknown>) : value;
+  // Version 3 only added optional fields: a version 2 document is one once its version is raised.
+  const v2 = version === 1 ? upgradeFromVersion1(value as Record<string, unknown>) : value as Record<string, unknown>;
+  const doc: unknown = v2.schemaVersion === 2 ? { ...v2, schemaVersion: SCHEMA_VERSION } : v2;
   const error = validate(doc);
   if (error) throw new HistoryFileError(file, `not a valid history document: ${describeError(error)}`);
   const inconsistent = checkConsistency(doc as HistoryDocument);

@@ -4,7 +4,7 @@
  * document made of them.
  */
 import type {
-  Alert, EnvironmentRecord, HistoryDocument, ModelRecord, Snapshot, TrainingRun, WeightRecord, WeightStats,
+  Alert, EnvironmentRecord, GradientStats, HistoryDocument, ModelRecord, Snapshot, TrainingRun, WeightRecord, WeightStats,
 } from '../history-types';
 import { SCHEMA_VERSION } from '../history-types';
 import { SeriesRecorder } from './series';
@@ -67,10 +67,13 @@ export class HistoryRecorder {
   }
 
   /** Records a snapshot and returns it, with its `index`. */
-  addSnapshot(fields: Omit<Snapshot, 'index' | 'stats'>, stats: Record<string, WeightStats>): Snapshot {
+  addSnapshot(
+    fields: Omit<Snapshot, 'index' | 'stats' | 'gradients'>, stats: Record<string, WeightStats>,
+    gradients?: Record<string, GradientStats> | null,
+  ): Snapshot {
     this.changes += 1;
     const index = this.series.append(fields.epoch, fields.batch, stats);
-    const snapshot: Snapshot = { index, ...fields, stats };
+    const snapshot: Snapshot = { index, ...fields, stats, ...(gradients ? { gradients } : {}) };
     this.thinning.add(snapshot);
     return snapshot;
   }

@@ -58,7 +58,7 @@ describe('a file that is not a readable history', () => {
     ['notes.txt', () => `notes.txt: is not valid JSON: Unexpected token 'e', "epoch 1: loss 0.3 " is not valid JSON`],
     ['array.json', () => `array.json: ${notHistory}`],
     ['package.json', () => `package.json: ${notHistory}`],
-    ['future.json', () => 'future.json: schemaVersion 99 is not one this version reads (1 or 2): it was written by a newer tfjs-param-monitor; upgrade it'],
+    ['future.json', () => 'future.json: schemaVersion 99 is not one this version reads (1 to 3): it was written by a newer tfjs-param-monitor; upgrade it'],
     ['no-weights.json', () => 'no-weights.json: not a valid history document: /weights must be array'],
   ])('%s: exits 2 and names the file and the problem', (file, expected) => {
     expect(runCli(['summary', file], dir)).toEqual(usage(expected()));
@@ -84,9 +84,9 @@ describe('bad usage', () => {
     [['alerts', 'diverging.json', '--severity', 'fatal'], "option '--severity <severity>' argument 'fatal' is invalid. Allowed choices are info, warn, error."],
     [['summary', 'diverging.json', '--fail-on', 'warning'], "option '--fail-on <severity>' argument 'warning' is invalid. Allowed choices are info, warn, error."],
     [['alerts', 'diverging.json', '--kind', 'drift,explode'],
-      'unknown alert kind "explode" in --kind (known: non-finite, frozen, changed-while-frozen, frozen-by-design, dead, drift, exploding, vanishing, param-count, monitor-error)'],
+      'unknown alert kind "explode" in --kind (known: non-finite, frozen, changed-while-frozen, frozen-by-design, dead, drift, exploding, vanishing, param-count, gradient-non-finite, gradient-vanishing, gradient-exploding, dead-units, monitor-error)'],
     [['alerts', 'diverging.json', '--kind', ','],
-      '--kind needs at least one alert kind (non-finite, frozen, changed-while-frozen, frozen-by-design, dead, drift, exploding, vanishing, param-count, monitor-error)'],
+      '--kind needs at least one alert kind (non-finite, frozen, changed-while-frozen, frozen-by-design, dead, drift, exploding, vanishing, param-count, gradient-non-finite, gradient-vanishing, gradient-exploding, dead-units, monitor-error)'],
     [['report', 'diverging.json', '-o', 'no/such/folder/report.html'], 'cannot write no/such/folder/report.html (ENOENT)'],
   ])('%j exits 2 with a message', (args, message) => {
     expect(runCli(args, dir)).toEqual(usage(message));

@@ -61,7 +61,7 @@ describe('loadHistory', () => {
     ['a text file', () => write('notes.txt', 'line one\nline two\n'), /notes\.txt: is not valid JSON: Unexpected token .*"line one line two/],
     ['a JSON array', () => write('array.json', '[1, 2]'), /array\.json: not a tfjs-param-monitor history document \(no `schemaVersion` field at the top level\)$/],
     ['another JSON file', () => write('package.json', '{"name": "x"}'), /package\.json: not a tfjs-param-monitor history document/],
-    ['a newer version', () => write('v9.json', good.replace('"schemaVersion":2', '"schemaVersion":9')), /v9\.json: schemaVersion 9 is not one this version reads \(1 or 2\): it was written by a newer tfjs-param-monitor; upgrade it$/],
+    ['a newer version', () => write('v9.json', good.replace('"schemaVersion":3', '"schemaVersion":9')), /v9\.json: schemaVersion 9 is not one this version reads \(1 to 3\): it was written by a newer tfjs-param-monitor; upgrade it$/],
     ['a wrong type deep inside', () => write('type.json', good.replace('"computeMs":', '"computeMs":"x","was":')), /type\.json: not a valid history document: \/snapshots\/0 has an unknown field `was`$/],
     ['a missing field', () => write('field.json', good.replace('"alerts":[', '"alertz":[')), /field\.json: not a valid history document: the document has an unknown field `alertz`|lacks the field `alerts`/],
     ['series of the wrong length', () => {
@@ -103,6 +103,12 @@ describe('loadHistory', () => {
     const upgraded = loadHistory(write('v1.json', JSON.stringify(v1)));
     expect(upgraded.series).toEqual(doc.series);
     expect(upgraded.snapshots).toEqual(doc.snapshots);
-    expect(upgraded.schemaVersion).toBe(2);
+    expect(upgraded.schemaVersion).toBe(3);
+  });
+
+  it('reads a version 2 document (version 3 only added optional fields) as version 3', () => {
+    const doc = JSON.parse(good);
+    const loaded = loadHistory(write('v2.json', JSON.stringify({ ...doc, schemaVersion: 2 })));
+    expect(loaded).toEqual({ ...doc, schemaVersion: 3 });
   });
 });

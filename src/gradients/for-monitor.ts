@@ -1,0 +1,51 @@
+/**
+ * How the monitor builds its gradient recorder: the weights it watches, and which of them count
+ * dead units (the kernels of Dense and Conv layers, whose last axis is the layer's output units).
+ */
+import type { WeightRecord } from '../history-types';
+import type { StatsOn } from '../stats/engine-choice';
+import { GradientRecorder } from './gradient-recorder';
+
+/** Layer classes whose kernel's last axis is the layer's output units. */
+const UNIT_LAYERS = new Set(['Dense', 'Conv1D', 'Conv2D', 'Conv3D', 'SeparableConv2D', 'Conv2DTranspose', 'Conv3DTranspose']);
+
+/** Output units of a weight when dead units are counted for it: a Dense or Conv kernel; else null. */
+export function outputUnits(record: WeightRecord | undefined): number | null {
+  if (record === undefined || !UNIT_LAYERS.has(record.layerClass) || record.shape.length < 2) return null;
+  const name = record.name.split('/').pop() ?? '';
+  if (name !== 'kernel' && name !== 'pointwise_kernel') return null;
+  return record.shape[record.shape.length - 1];
+}
+
+export interface MonitorGradientSettings {
+  bins: number;
+  zeroTolerance: number;
+  statsOn: StatsOn;
+  skipNonFinite: boolean;
+  /** The census' weight records now (they change between `fit` calls). */
+  records(): readonly WeightRecord[];
+  watches(name: string): boolean;
+  onError(error: unknown): void;
+}
+
+export function gradientRecorderFor(settings: MonitorGradientSettings): GradientRecorder {
+  let records: readonly WeightRecord[] | null = null;
+  let byName = new Map<string, WeightRecord>();
+  const recordOf = (name: string) => {
+    const now = settings.records();
+    if (now !== records) {
+      records = now;
+      byName = new Map(now.map((r) => [r.name, r]));
+    }
+    return byName.get(name);
+  };
+  return new GradientRecorder({
+    bins: settings.bins,
+    zeroTolerance: settings.zeroTolerance,
+    statsOn: settings.statsOn,
+    skipNonFinite: settings.skipNonFinite,
+    unitsOf: (name) => outputUnits(recordOf(name)),
+    watches: settings.watches,
+    onError: settings.onError,
+  });
+}

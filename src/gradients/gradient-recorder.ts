@@ -1,0 +1,150 @@
+/**
+ * The gradient side of the monitor (option `gradients: true`): a listener on an optimizer's steps
+ * (src/training/optimizer-hook.ts) that keeps the last step's gradients (a `tf.clone`, which shares
+ * the gradient's memory instead of copying it) and the running figures of every step
+ * (./step-figures.ts), and turns them into plain `GradientStats` at each snapshot.
+ *
+ * `watch(optimizer)` is the one entry point: `fit` (at `onTrainBegin`) and a custom loop's
+ * `attach(optimizer)` both call it.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { GradientStats, WeightStats } from '../history-types';
+import { measureWith, type StatsOn } from '../stats/engine-choice';
+import type { StatsConfig } from '../stats/types';
+import { hookOptimizer, type AppliedStep, type StepListener } from '../training/optimizer-hook';
+import { StepFigures, type StepInput } from './step-figures';
+
+export interface GradientRecorderOptions extends StatsConfig {
+  statsOn: StatsOn;
+  /** Read every step's finiteness before it is applied, and skip a step that is not finite. */
+  skipNonFinite: boolean;
+  /** Output units of a weight whose dead units are counted (Dense and Conv kernels), else null. */
+  unitsOf(name: string): number | null;
+  /** Whether a weight is watched: the others are not measured. */
+  watches(name: string): boolean;
+  /** Gets an error thrown inside a step: it never reaches the training loop. */
+  onError(error: unknown): void;
+}
+
+/** A step whose gradient was not finite, found before it was applied (`skipNonFinite`). */
+export interface SkippedStep {
+  /** Global step count, from 1. */
+  step: number;
+  /** The weights whose gradient held NaN or Inf. */
+  weights: string[];
+}
+
+export class GradientRecorder {
+  private readonly figures = new StepFigures();
+  /** The last step's gradients, by weight name (clones, disposed when replaced). */
+  private last = new Map<string, tf.Tensor>();
+  private lastStep = 0;
+  private stepCount = 0;
+  private skipped: SkippedStep | null = null;
+  private readonly listener: StepListener;
+
+  constructor(private readonly options: GradientRecorderOptions) {
+    this.listener = {
+      beforeApply: (step) => this.onStep(step),
+      onListenerError: (error) => options.onError(error),
+    };
+  }
+
+  /** Listens to `optimizer`'s steps; returns the function that stops listening (idempotent). */
+  watch(optimizer: tf.Optimizer): () => void {
+    return hookOptimizer(optimizer, this.listener);
+  }
+
+  /** Steps seen so far (from 1), across `fit` calls and optimizers. */
+  get steps(): number {
+    return this.stepCount;
+  }
+
+  /** The step skipped since the last call, if any (then cleared). */
+  takeSkipped(): SkippedStep | null {
+    const s = this.skipped;
+    this.skipped = null;
+    return s;
+  }
+
+  private onStep(step: AppliedStep): 'skip' | void {
+    this.stepCount += 1;
+    const { watches, unitsOf, skipNonFinite } = this.options;
+    const inputs: StepInput[] = [];
+    for (const g of step.gradients) {
+      if (watches(g.name)) inputs.push({ name: g.name, tensor: g.tensor, units: unitsOf(g.name) });
+    }
+    if (inputs.length === 0) return;
+    const squares = this.figures.add(inputs, skipNonFinite);
+    // The gradients die when the step ends: keep a reference to their memory, not a copy.
+    const kept = new Map<string, tf.Tensor>();
+    for (const { name, tensor } of inputs) kept.set(name, tf.keep(tf.clone(tensor)));
+    for (const [name, old] of this.last) if (!kept.has(name)) kept.set(name, old); else old.dispose();
+    this.last = kept;
+    this.lastStep = this.stepCount;
+    if (squares === null) return;
+    let values: ArrayLike<number>;
+    try {
+      values = squares.dataSync(); // one small read per step, only with stopOn gradient-non-finite
+    } finally {
+      squares.dispose();
+    }
+    const bad = inputs.filter((g, i) => !Number.isFinite(values[i]) && !allFinite(g.tensor)).map((g) => g.name);
+    if (bad.length === 0) return;
+    this.skipped ??= { step: this.stepCount, weights: bad };
+    return 'skip';
+  }
+
+  /**
+   * The gradient statistics of every weight stepped since the last call, or null when no step
+   * happened since. `updateRatio` is null until `addUpdateRatios` fills it.
+   */
+  async measure(): Promise<Record<string, GradientStats> | null> {
+    if (this.figures.empty) return null;
+    const running = await this.figures.read();
+    const names = [...running.keys()].filter((name) => this.last.has(name));
+    const { bins, zeroTolerance, statsOn } = this.options;
+    const stats = await measureWith(statsOn, names.map((name) => ({ value: this.last.get(name)! })), { bins, zeroTolerance });
+    const result: Record<string, GradientStats> = {};
+    names.forEach((name, i) => {
+      const f = running.get(name)!;
+      const nonFinite = !Number.isFinite(f.sumNorm);
+      result[name] = {
+        ...stats[i],
+        steps: f.steps,
+        step: this.lastStep,
+        maxNorm: nonFinite ? null : f.maxNorm,
+        meanNorm: nonFinite ? null : f.sumNorm / f.steps,
+        nonFinite,
+        updateRatio: null,
+        ...(f.deadUnits !== undefined ? { deadUnits: f.deadUnits, units: f.units } : {}),
+      };
+    });
+    return result;
+  }
+
+  /** Frees the kept gradients and the running figures. Idempotent. */
+  dispose(): void {
+    this.figures.dispose();
+    for (const t of this.last.values()) t.dispose();
+    this.last.clear();
+  }
+}
+
+/**
+ * Fills each gradient's `updateRatio` from the weight statistics of the same snapshot: the relative
+ * drift since the previous snapshot, per step.
+ */
+export function addUpdateRatios(gradients: Record<string, GradientStats>, weights: Record<string, WeightStats>): void {
+  for (const [name, g] of Object.entries(gradients)) {
+    const drift = weights[name]?.drift?.relative;
+    g.updateRatio = drift == null || g.steps === 0 ? null : drift / g.steps;
+  }
+}
+
+/** Exact check, for the rare step whose squared norm is not finite: overflow is not NaN. */
+function allFinite(t: tf.Tensor): boolean {
+  const data = t.dataSync();
+  for (let i = 0; i < data.length; i += 1) if (!Number.isFinite(data[i])) return false;
+  return true;
+}

@@ -1,0 +1,167 @@
+/**
+ * The running gradient figures of every training step, kept on the backend: per step a few fused
+ * reductions, added to tensors that are read once per snapshot (no read per step). Only plain
+ * numbers leave this module (`read`).
+ *
+ * Kernels per step, for k gradients of which m are unit-bearing kernels (Dense, Conv):
+ * k Square + k Sum, m Reshape + m Sum (the per-unit squares, whose sum is the kernel's own),
+ * then Pack, Sqrt, Concat (when m > 0) and, from the second step on, one Maximum and one Add.
+ * test/gradients/step-figures.test.ts pins the count.
+ */
+import * as tf from '@tensorflow/tfjs';
+
+/** One gradient of a step, with the output units of its weight (its last axis) when those are counted. */
+export interface StepInput {
+  readonly name: string;
+  readonly tensor: tf.Tensor;
+  /** Output units (the last axis) when dead units are counted for this weight; else null. */
+  readonly units: number | null;
+}
+
+/** What one weight's gradients did over the steps since the last read. */
+export interface RunningFigures {
+  steps: number;
+  /** Largest L2 norm; NaN when a step was not finite. */
+  maxNorm: number;
+  /** Sum of the L2 norms; NaN or Infinity when a step was not finite. */
+  sumNorm: number;
+  /** Units whose incoming gradient was zero at every step (squares underflow below ~4e-23). */
+  deadUnits?: number;
+  units?: number;
+}
+
+/** The steps of one layout (the same gradients, in the same order), accumulated. */
+interface Accumulator {
+  readonly names: readonly string[];
+  readonly units: readonly (number | null)[];
+  steps: number;
+  /** [k] norms maximum. */
+  max: tf.Tensor1D;
+  /** [k norms, then the per-unit squares of each unit-bearing weight] summed. */
+  sum: tf.Tensor1D;
+}
+
+/**
+ * Accumulates per-step gradient norms on the backend. One accumulator per layout, so an optimizer
+ * stepping different variable sets (a custom loop, two optimizers) is followed exactly.
+ */
+export class StepFigures {
+  private readonly layouts = new Map<string, Accumulator>();
+
+  /**
+   * Adds one step. Returns the step's squared norms as a tensor only when `keepSquares` (the caller
+   * reads it, for the per-step finiteness check, and disposes it); otherwise null.
+   */
+  add(inputs: readonly StepInput[], keepSquares: boolean): tf.Tensor1D | null {
+    if (inputs.length === 0) return null;
+    const key = inputs.map((g) => `${g.name}:${g.tensor.shape.join('x')}:${g.units ?? ''}`).join('|');
+    const acc = this.layouts.get(key);
+    const stepSquares = tf.tidy(() => {
+      const squares: tf.Scalar[] = [];
+      const unitSquares: tf.Tensor[] = [];
+      for (const { tensor, units } of inputs) {
+        const sq = tf.square(tensor.dtype === 'float32' ? tensor : tf.cast(tensor, 'float32'));
+        if (units !== null && units > 0 && tensor.size > 0 && tensor.size % units === 0) {
+          const perUnit = tf.sum(tf.reshape(sq, [-1, units]), 0);
+          unitSquares.push(perUnit);
+          squares.push(tf.sum(perUnit));
+        } else {
+          squares.push(tf.sum(sq));
+        }
+      }
+      const stepSquares = tf.stack(squares) as tf.Tensor1D;
+      const norms = tf.sqrt(stepSquares) as tf.Tensor1D;
+      const all = (unitSquares.length > 0 ? tf.concat([norms, ...unitSquares]) : norms) as tf.Tensor1D;
+      if (acc === undefined) {
+        this.layouts.set(key, {
+          names: inputs.map((g) => g.name), units: inputs.map((g) => unitsCounted(g)), steps: 1,
+          max: tf.keep(norms), sum: tf.keep(all),
+        });
+      } else {
+        const max = tf.keep(tf.maximum(acc.max, norms) as tf.Tensor1D);
+        const sum = tf.keep(tf.add(acc.sum, all) as tf.Tensor1D);
+        acc.max.dispose();
+        acc.sum.dispose();
+        acc.max = max;
+        acc.sum = sum;
+        acc.steps += 1;
+      }
+      return stepSquares;
+    });
+    if (keepSquares) return tf.keep(stepSquares); // a fit's step runs in tidy: the caller disposes it
+    stepSquares.dispose();
+    return null;
+  }
+
+  /** Whether any step was added since the last read. */
+  get empty(): boolean {
+    return this.layouts.size === 0;
+  }
+
+  /** Reads and clears the figures of every weight, with one download. */
+  async read(): Promise<Map<string, RunningFigures>> {
+    const accs = [...this.layouts.values()];
+    this.layouts.clear();
+    const result = new Map<string, RunningFigures>();
+    if (accs.length === 0) return result;
+    let values: Float32Array;
+    const packed = tf.tidy(() => tf.concat(accs.flatMap((a) => [a.max, a.sum])));
+    try {
+      values = (await packed.data()) as Float32Array;
+    } finally {
+      packed.dispose();
+      for (const a of accs) tf.dispose([a.max, a.sum]);
+    }
+    let offset = 0;
+    for (const a of accs) {
+      const k = a.names.length;
+      const max = values.subarray(offset, offset + k);
+      const sum = values.subarray(offset + k, offset + 2 * k);
+      let unitOffset = offset + 2 * k;
+      a.names.forEach((name, i) => {
+        const units = a.units[i];
+        let dead: number | undefined;
+        if (units !== null) {
+          dead = 0;
+          for (let u = 0; u < units; u += 1) if (values[unitOffset + u] === 0) dead += 1;
+          unitOffset += units;
+        }
+        merge(result, name, {
+          steps: a.steps, maxNorm: max[i], sumNorm: sum[i], ...(units !== null ? { deadUnits: dead, units } : {}),
+        });
+      });
+      offset = unitOffset;
+    }
+    return result;
+  }
+
+  /** Frees the accumulators without reading them. Idempotent. */
+  dispose(): void {
+    for (const a of this.layouts.values()) tf.dispose([a.max, a.sum]);
+    this.layouts.clear();
+  }
+}
+
+function unitsCounted(g: StepInput): number | null {
+  const { units, tensor } = g;
+  return units !== null && units > 0 && tensor.size > 0 && tensor.size % units === 0 ? units : null;
+}
+
+/**
+ * One weight stepped in several layouts: its figures are combined. Dead units become the smaller
+ * count, an upper bound of the units dead in both (which units they are is not kept).
+ */
+function merge(into: Map<string, RunningFigures>, name: string, f: RunningFigures): void {
+  const old = into.get(name);
+  if (old === undefined) {
+    into.set(name, f);
+    return;
+  }
+  into.set(name, {
+    steps: old.steps + f.steps,
+    maxNorm: Number.isNaN(old.maxNorm) || Number.isNaN(f.maxNorm) ? NaN : Math.max(old.maxNorm, f.maxNorm),
+    sumNorm: old.sumNorm + f.sumNorm,
+    ...(old.deadUnits !== undefined && f.deadUnits !== undefined && old.units === f.units
+      ? { deadUnits: Math.min(old.deadUnits, f.deadUnits), units: f.units } : {}),
+  });
+}
