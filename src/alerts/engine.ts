@@ -11,6 +11,10 @@ import { frozenRule } from './rules/frozen';
 import { frozenByDesignRule } from './rules/frozen-by-design';
 import { nonFiniteRule } from './rules/non-finite';
 import { gradientNonFiniteRule } from './rules/gradient-non-finite';
+import { gradientVanishingRule } from './rules/gradient-vanishing';
+import { gradientExplodingRule } from './rules/gradient-exploding';
+import { deadUnitsRule } from './rules/dead-units';
+import { noteGradient, rememberGradient } from './gradient-state';
 import { gradientScales } from './gradient-scale';
 import { checkParamCount } from './rules/param-count';
 import { vanishingRule } from './rules/vanishing';
@@ -28,6 +32,9 @@ const WEIGHT_RULES: readonly WeightRule[] = [
   explodingRule,
   vanishingRule,
   gradientNonFiniteRule,
+  gradientVanishingRule,
+  gradientExplodingRule,
+  deadUnitsRule,
 ];
 
 /** What the engine keeps about one watched weight from its first snapshot on. */
@@ -161,6 +168,7 @@ export class AlertEngine {
     const weight = this.weights.get(name) ?? this.track(name, stats);
     const { state, keys, context } = weight;
     noteStillness(state, stats, progressed, this.options);
+    noteGradient(state, stats, gradient, scales, this.options);
     context.record = this.records.get(name);
     context.stats = stats;
     context.gradient = gradient;
@@ -172,6 +180,7 @@ export class AlertEngine {
       if (alert !== null) alerts.push(alert);
     }
     rememberSnapshot(state, stats, progressed, this.options);
+    rememberGradient(state, gradient);
   }
 
   /** A weight seen for the first time, in the snapshot with these stats. */

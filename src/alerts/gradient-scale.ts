@@ -1,12 +1,13 @@
 import type { GradientStats, WeightStats } from '../history-types';
 
 /**
- * A weight's gradient scale: the last step's gradient L2 norm over the weight's own L2 norm (how
- * far one unscaled step would move it), or null when either is unknown or the weight is zero.
+ * A weight's gradient scale: its mean gradient L2 norm over the steps since the previous snapshot,
+ * over the weight's own L2 norm (how far one unscaled step would move it); null when either is
+ * unknown or not finite, or the weight is zero.
  */
 export function gradientScale(weight: WeightStats | undefined, gradient: GradientStats | undefined): number | null {
   const w = weight?.l2Norm;
-  const g = gradient?.l2Norm;
+  const g = gradient?.meanNorm;
   if (w == null || g == null || !(w > 0) || !Number.isFinite(w) || !Number.isFinite(g)) return null;
   return g / w;
 }

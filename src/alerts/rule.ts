@@ -41,8 +41,8 @@ export interface WeightContext {
   /** The weight's gradient at this snapshot (option `gradients`); undefined when not recorded. */
   readonly gradient: GradientStats | undefined;
   /**
-   * The gradient's norm relative to the weight's (`l2Norm` of both) of every watched weight of
-   * this snapshot that has one, for rules that compare a weight with the others.
+   * The gradient scale (./gradient-scale.ts) of every watched weight of this snapshot that has
+   * one, for rules that compare a weight with the others.
    */
   readonly gradientScales: readonly number[];
   readonly state: WeightState;
