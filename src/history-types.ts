@@ -295,6 +295,22 @@ export interface WeightSeries {
 }
 
 /**
+ * The gradient figures of one weight at every snapshot taken (option `gradients`), as long as
+ * `HistorySeries.epoch`; null where the snapshot has no gradient of it (no step since the
+ * previous snapshot, or before the weight was stepped) or the value is absent.
+ */
+export interface GradientSeries {
+  /** `GradientStats.l2Norm` of each snapshot: the last step's gradient norm. */
+  l2Norm: (number | null)[];
+  /** `GradientStats.maxNorm`. */
+  maxNorm: (number | null)[];
+  /** `GradientStats.meanNorm`. */
+  meanNorm: (number | null)[];
+  /** `GradientStats.updateRatio`. */
+  updateRatio: (number | null)[];
+}
+
+/**
  * Every snapshot taken, at full resolution, as columns: `snapshots` keeps whole snapshots
  * (histograms included) only up to `maxSnapshots`, while these series are never thinned.
  */
@@ -305,6 +321,8 @@ export interface HistorySeries {
   batch: (number | null)[];
   /** Keyed by weight name, as `Snapshot.stats`. */
   weights: Record<string, WeightSeries>;
+  /** Keyed by weight name, as `Snapshot.gradients`: present once a snapshot had gradients. */
+  gradients?: Record<string, GradientSeries>;
 }
 
 export interface HistoryDocument {

@@ -72,7 +72,7 @@ export class HistoryRecorder {
     gradients?: Record<string, GradientStats> | null,
   ): Snapshot {
     this.changes += 1;
-    const index = this.series.append(fields.epoch, fields.batch, stats);
+    const index = this.series.append(fields.epoch, fields.batch, stats, gradients ?? undefined);
     const snapshot: Snapshot = { index, ...fields, stats, ...(gradients ? { gradients } : {}) };
     this.thinning.add(snapshot);
     return snapshot;
