@@ -4,9 +4,12 @@
  * numbers leave this module (`read`).
  *
  * Kernels per step, for k gradients of which m are unit-bearing kernels (Dense, Conv):
- * k Square + k Sum, m Reshape + m Sum (the per-unit squares, whose sum is the kernel's own),
- * then Pack, Sqrt, Concat (when m > 0) and, from the second step on, one Maximum and one Add.
- * test/gradients/step-figures.test.ts pins the count.
+ * k Square; per gradient that is not a kernel a Sum; per kernel a Reshape, its per-unit sums of
+ * squares and a Sum of those (the kernel's own squared norm). The per-unit sums are a Sum over
+ * the first axis on wasm (0.2 ms a step for the demo model's 784x128 kernel, where a MatMul with a
+ * row of ones takes 0.4 ms) and a MatMul with a row of ones elsewhere: the cpu backend sums over a
+ * first axis by transposing, 4 ms against 0.5 ms. Then Pack, Sqrt, Concat (when m > 0) and, from
+ * the second step on, one Maximum and one Add. test/gradients/step-cost.test.ts pins them.
  */
 import * as tf from '@tensorflow/tfjs';
 
@@ -47,6 +50,8 @@ interface Accumulator {
  */
 export class StepFigures {
   private readonly layouts = new Map<string, Accumulator>();
+  /** A [1, n] row of ones per kernel height n, kept for the per-unit MatMul. */
+  private readonly ones = new Map<number, tf.Tensor2D>();
 
   /**
    * Adds one step. Returns the step's squared norms as a tensor only when `keepSquares` (the caller
@@ -62,7 +67,9 @@ export class StepFigures {
       for (const { tensor, units } of inputs) {
         const sq = tf.square(tensor.dtype === 'float32' ? tensor : tf.cast(tensor, 'float32'));
         if (units !== null && units > 0 && tensor.size > 0 && tensor.size % units === 0) {
-          const perUnit = tf.sum(tf.reshape(sq, [-1, units]), 0);
+          const rows = tensor.size / units;
+          const table = tf.reshape(sq, [rows, units]);
+          const perUnit = tf.getBackend() === 'wasm' ? tf.sum(table, 0) : tf.reshape(tf.matMul(this.onesRow(rows), table), [units]);
           unitSquares.push(perUnit);
           squares.push(tf.sum(perUnit));
         } else {
@@ -91,6 +98,15 @@ export class StepFigures {
     if (keepSquares) return tf.keep(stepSquares); // a fit's step runs in tidy: the caller disposes it
     stepSquares.dispose();
     return null;
+  }
+
+  private onesRow(n: number): tf.Tensor2D {
+    let row = this.ones.get(n);
+    if (row === undefined) {
+      row = tf.keep(tf.ones([1, n]) as tf.Tensor2D);
+      this.ones.set(n, row);
+    }
+    return row;
   }
 
   /** Whether any step was added since the last read. */
@@ -135,10 +151,12 @@ export class StepFigures {
     return result;
   }
 
-  /** Frees the accumulators without reading them. Idempotent. */
+  /** Frees the accumulators without reading them, and the rows of ones. Idempotent. */
   dispose(): void {
     for (const a of this.layouts.values()) tf.dispose([a.max, a.sum]);
     this.layouts.clear();
+    for (const row of this.ones.values()) row.dispose();
+    this.ones.clear();
   }
 }
 

@@ -67,10 +67,13 @@ describe.each(TEST_BACKENDS)('the cost of a step on the %s backend', (backend) =
     const unhook = rec.watch(model.optimizer);
     const first = difference(await stepKernels(model, xs, ys), plain);
     const later = difference(await stepKernels(model, xs, ys), plain);
-    // Per gradient (4): a clone (Identity: a reference, no copy), Square and Sum; per kernel (2):
-    // Reshape and Sum (its per-unit squares, whose Sum is the kernel's own); then one Pack, Sqrt
-    // and Concat, and from the second step one Maximum and one Add into the running figures.
-    const perStep = [...Array(4).fill('Identity'), ...Array(4).fill('Square'), ...Array(6).fill('Sum'), 'Reshape', 'Reshape', 'Pack', 'Sqrt', 'Concat'];
+    // Per gradient (4): a clone (Identity) and a Square; per bias (2) a Sum; per kernel (2) a
+    // Reshape, its per-unit sums of squares (a Sum over the first axis on wasm, a MatMul with a
+    // row of ones and a Reshape elsewhere) and their Sum; then one Pack, Sqrt and Concat, and
+    // from the second step one Maximum and one Add into the running figures.
+    const perUnit = backend === 'wasm' ? ['Sum', 'Sum'] : ['BatchMatMul', 'BatchMatMul', 'Reshape', 'Reshape'];
+    const perStep = [...Array(4).fill('Identity'), ...Array(4).fill('Square'), ...Array(4).fill('Sum'), 'Reshape', 'Reshape',
+      ...perUnit, 'Pack', 'Sqrt', 'Concat'];
     expect({ first, later }).toEqual({ first: perStep.slice().sort(), later: [...perStep, 'Maximum', 'Add'].sort() });
     unhook();
     rec.dispose();
