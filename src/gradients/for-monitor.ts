@@ -9,12 +9,17 @@ import { GradientRecorder } from './gradient-recorder';
 /** Layer classes whose kernel's last axis is the layer's output units. */
 const UNIT_LAYERS = new Set(['Dense', 'Conv1D', 'Conv2D', 'Conv3D', 'SeparableConv2D', 'Conv2DTranspose', 'Conv3DTranspose']);
 
-/** Output units of a weight when dead units are counted for it: a Dense or Conv kernel; else null. */
-export function outputUnits(record: WeightRecord | undefined): number | null {
+/**
+ * Output units of a weight when dead units are counted for it (a Dense or Conv kernel: its last
+ * axis), and the bias of its layer with as many elements, if any; else null.
+ */
+export function outputUnits(record: WeightRecord | undefined, all: ReadonlyMap<string, WeightRecord>): { units: number; bias: string | null } | null {
   if (record === undefined || !UNIT_LAYERS.has(record.layerClass) || record.shape.length < 2) return null;
-  const name = record.name.split('/').pop() ?? '';
-  if (name !== 'kernel' && name !== 'pointwise_kernel') return null;
-  return record.shape[record.shape.length - 1];
+  const short = record.name.split('/').pop() ?? '';
+  if (!/^(pointwise_)?kernel(_\d+)?$/.test(short)) return null;
+  const units = record.shape[record.shape.length - 1];
+  const bias = [...all.values()].find((r) => r.layer === record.layer && /\/bias(_\d+)?$/.test(r.name) && r.size === units);
+  return { units, bias: bias?.name ?? null };
 }
 
 export interface MonitorGradientSettings {
@@ -44,7 +49,7 @@ export function gradientRecorderFor(settings: MonitorGradientSettings): Gradient
     zeroTolerance: settings.zeroTolerance,
     statsOn: settings.statsOn,
     skipNonFinite: settings.skipNonFinite,
-    unitsOf: (name) => outputUnits(recordOf(name)),
+    unitsOf: (name) => outputUnits(recordOf(name), byName),
     watches: settings.watches,
     onError: settings.onError,
   });

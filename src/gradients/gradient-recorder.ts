@@ -18,8 +18,11 @@ export interface GradientRecorderOptions extends StatsConfig {
   statsOn: StatsOn;
   /** Read every step's finiteness before it is applied, and skip a step that is not finite. */
   skipNonFinite: boolean;
-  /** Output units of a weight whose dead units are counted (Dense and Conv kernels), else null. */
-  unitsOf(name: string): number | null;
+  /**
+   * Output units of a weight whose dead units are counted (Dense and Conv kernels), and its
+   * layer's bias when it has one; null for other weights.
+   */
+  unitsOf(name: string): { units: number; bias: string | null } | null;
   /** Whether a weight is watched: the others are not measured. */
   watches(name: string): boolean;
   /** Gets an error thrown inside a step: it never reaches the training loop. */
@@ -72,7 +75,9 @@ export class GradientRecorder {
     const { watches, unitsOf, skipNonFinite } = this.options;
     const inputs: StepInput[] = [];
     for (const g of step.gradients) {
-      if (watches(g.name)) inputs.push({ name: g.name, tensor: g.tensor, units: unitsOf(g.name) });
+      if (!watches(g.name)) continue;
+      const units = unitsOf(g.name);
+      inputs.push({ name: g.name, tensor: g.tensor, units: units?.units ?? null, bias: units?.bias ?? null });
     }
     if (inputs.length === 0) return;
     const squares = this.figures.add(inputs, skipNonFinite);

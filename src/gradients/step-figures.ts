@@ -4,11 +4,12 @@
  * numbers leave this module (`read`).
  *
  * Kernels per step, for k gradients of which m are unit-bearing kernels (Dense, Conv):
- * k Square; per gradient that is not a kernel a Sum; per kernel a Reshape, its per-unit sums of
- * squares and a Sum of those (the kernel's own squared norm). The per-unit sums are a Sum over
- * the first axis on wasm (0.2 ms a step for the demo model's 784x128 kernel, where a MatMul with a
- * row of ones takes 0.4 ms) and a MatMul with a row of ones elsewhere: the cpu backend sums over a
- * first axis by transposing, 4 ms against 0.5 ms. Then Pack, Sqrt, Concat (when m > 0) and, from
+ * k Square and k Sum; the units of a kernel whose layer has a bias are read from the bias's
+ * squares (a Reshape, no arithmetic: a dead unit's error signal is 0 for every sample, so its
+ * bias gradient is exactly 0). A kernel without a bias sums its columns: a Reshape, a Sum over the
+ * first axis on wasm (0.2 ms a step for a 784x128 kernel, where a MatMul with a row of ones takes
+ * 0.4 ms) or a MatMul with a row of ones elsewhere (the cpu backend transposes for a first-axis
+ * Sum: 4 ms against 0.5 ms), and a Sum of those. Then Pack, Sqrt, Concat (when m > 0) and, from
  * the second step on, one Maximum and one Add. test/gradients/step-cost.test.ts pins them.
  */
 import * as tf from '@tensorflow/tfjs';
@@ -19,6 +20,12 @@ export interface StepInput {
   readonly tensor: tf.Tensor;
   /** Output units (the last axis) when dead units are counted for this weight; else null. */
   readonly units: number | null;
+  /**
+   * The layer's bias, when it has one: a unit whose error signal is 0 for every sample has a bias
+   * gradient of exactly 0 (and a zero kernel column), so the bias's squares, already computed for
+   * its own norm, give the units at no cost. Without it the kernel's columns are summed.
+   */
+  readonly bias?: string | null;
 }
 
 /** What one weight's gradients did over the steps since the last read. */
@@ -59,14 +66,19 @@ export class StepFigures {
    */
   add(inputs: readonly StepInput[], keepSquares: boolean): tf.Tensor1D | null {
     if (inputs.length === 0) return null;
-    const key = inputs.map((g) => `${g.name}:${g.tensor.shape.join('x')}:${g.units ?? ''}`).join('|');
+    const key = inputs.map((g) => `${g.name}:${g.tensor.shape.join('x')}:${g.units ?? ''}:${g.bias ?? ''}`).join('|');
     const acc = this.layouts.get(key);
     const stepSquares = tf.tidy(() => {
       const squares: tf.Scalar[] = [];
       const unitSquares: tf.Tensor[] = [];
-      for (const { tensor, units } of inputs) {
-        const sq = tf.square(tensor.dtype === 'float32' ? tensor : tf.cast(tensor, 'float32'));
-        if (units !== null && units > 0 && tensor.size > 0 && tensor.size % units === 0) {
+      const all = inputs.map(({ tensor }) => tf.square(tensor.dtype === 'float32' ? tensor : tf.cast(tensor, 'float32')));
+      inputs.forEach(({ tensor, units, bias }, i) => {
+        const sq = all[i];
+        const fromBias = bias == null ? -1 : inputs.findIndex((g) => g.name === bias && g.tensor.size === units);
+        if (units !== null && fromBias >= 0) {
+          unitSquares.push(tf.reshape(all[fromBias], [units]));
+          squares.push(tf.sum(sq));
+        } else if (units !== null && units > 0 && tensor.size > 0 && tensor.size % units === 0) {
           const rows = tensor.size / units;
           const table = tf.reshape(sq, [rows, units]);
           const perUnit = tf.getBackend() === 'wasm' ? tf.sum(table, 0) : tf.reshape(tf.matMul(this.onesRow(rows), table), [units]);
@@ -75,18 +87,18 @@ export class StepFigures {
         } else {
           squares.push(tf.sum(sq));
         }
-      }
+      });
       const stepSquares = tf.stack(squares) as tf.Tensor1D;
       const norms = tf.sqrt(stepSquares) as tf.Tensor1D;
-      const all = (unitSquares.length > 0 ? tf.concat([norms, ...unitSquares]) : norms) as tf.Tensor1D;
+      const running = (unitSquares.length > 0 ? tf.concat([norms, ...unitSquares]) : norms) as tf.Tensor1D;
       if (acc === undefined) {
         this.layouts.set(key, {
           names: inputs.map((g) => g.name), units: inputs.map((g) => unitsCounted(g)), steps: 1,
-          max: tf.keep(norms), sum: tf.keep(all),
+          max: tf.keep(norms), sum: tf.keep(running),
         });
       } else {
         const max = tf.keep(tf.maximum(acc.max, norms) as tf.Tensor1D);
-        const sum = tf.keep(tf.add(acc.sum, all) as tf.Tensor1D);
+        const sum = tf.keep(tf.add(acc.sum, running) as tf.Tensor1D);
         acc.max.dispose();
         acc.sum.dispose();
         acc.max = max;

@@ -106,7 +106,7 @@ describe.each(TEST_BACKENDS)('gradients: true on the %s backend', (backend) => {
     disposeAll(model, xs, ys);
   });
 
-  it('counts the dead units of a Dense kernel: the units whose gradient column was zero at every step', async () => {
+  it('counts the dead units of a Dense kernel: the units whose gradient (bias and kernel column) was zero at every step', async () => {
     const { xs, ys } = loadIris();
     // A hidden bias of -1 on iris (features up to 7.9) leaves some ReLU units never active.
     const model = classifier(11, tf.train.sgd(0.01), -4);
@@ -121,9 +121,12 @@ describe.each(TEST_BACKENDS)('gradients: true on the %s backend', (backend) => {
     for (const snapshot of doc.snapshots.slice(1)) {
       const g = snapshot.gradients![name];
       const since = steps.slice(g.step - g.steps, g.step).map((s) => s.gradients.get(name)!);
+      const bias = steps.slice(g.step - g.steps, g.step).map((s) => s.gradients.get(model.layers[0].weights[1].name)!);
       let dead = 0;
       for (let u = 0; u < 8; u += 1) {
-        if (since.every((v) => [0, 1, 2, 3].every((i) => v[i * 8 + u] === 0))) dead += 1;
+        const column = since.every((v) => [0, 1, 2, 3].every((i) => v[i * 8 + u] === 0));
+        expect(bias.every((v) => v[u] === 0)).toBe(column); // a dead ReLU: both, or neither
+        if (column) dead += 1;
       }
       expect({ deadUnits: g.deadUnits, units: g.units }).toEqual({ deadUnits: dead, units: 8 });
     }

@@ -10,9 +10,13 @@ import { classifier, disposeAll } from './builders';
 import { expectNoLeaks } from '../helpers/tensor-leaks';
 
 
-/** A recorder as the monitor builds it: dead units counted on the two kernels. */
-function recorder(model: tf.LayersModel, skipNonFinite: boolean): GradientRecorder {
-  const units = new Map(model.weights.filter((w) => w.name.endsWith('/kernel')).map((w) => [w.name, w.shape[1]!]));
+/**
+ * A recorder as the monitor builds it: dead units counted on the two kernels, from their layers'
+ * biases (`fromBias`) or, as for a layer without a bias, from the kernels' columns.
+ */
+function recorder(model: tf.LayersModel, skipNonFinite: boolean, fromBias = true): GradientRecorder {
+  const units = new Map(model.weights.filter((w) => w.name.endsWith('/kernel'))
+    .map((w) => [w.name, { units: w.shape[1]!, bias: fromBias ? w.name.replace(/kernel$/, 'bias') : null }]));
   return new GradientRecorder({
     bins: 30, zeroTolerance: 0, statsOn: 'auto', skipNonFinite,
     unitsOf: (name) => units.get(name) ?? null,
@@ -58,20 +62,20 @@ describe.each(TEST_BACKENDS)('the cost of a step on the %s backend', (backend) =
   });
   expectNoLeaks();
 
-  it('adds a pinned set of kernels and no read per step', async () => {
+  it.each([[true], [false]])('adds a pinned set of kernels and no read per step (units from the bias: %p)', async (fromBias) => {
     const { xs, ys } = loadIris();
     const model = classifier(2, tf.train.sgd(0.1));
     await model.trainOnBatch(xs, ys); // warm up
     const plain = await stepKernels(model, xs, ys);
-    const rec = recorder(model, false);
+    const rec = recorder(model, false, fromBias);
     const unhook = rec.watch(model.optimizer);
     const first = difference(await stepKernels(model, xs, ys), plain);
     const later = difference(await stepKernels(model, xs, ys), plain);
-    // Per gradient (4): a clone (Identity) and a Square; per bias (2) a Sum; per kernel (2) a
-    // Reshape, its per-unit sums of squares (a Sum over the first axis on wasm, a MatMul with a
-    // row of ones and a Reshape elsewhere) and their Sum; then one Pack, Sqrt and Concat, and
-    // from the second step one Maximum and one Add into the running figures.
-    const perUnit = backend === 'wasm' ? ['Sum', 'Sum'] : ['BatchMatMul', 'BatchMatMul', 'Reshape', 'Reshape'];
+    // Per gradient (4): a clone (Identity), a Square and a Sum; per kernel (2) its units: a
+    // Reshape of its bias's squares, or, without a bias, its column sums (a Sum over the first
+    // axis on wasm, a MatMul with a row of ones and a Reshape elsewhere); then one Pack, Sqrt and
+    // Concat, and from the second step one Maximum and one Add into the running figures.
+    const perUnit = fromBias ? [] : backend === 'wasm' ? ['Sum', 'Sum'] : ['BatchMatMul', 'BatchMatMul', 'Reshape', 'Reshape'];
     const perStep = [...Array(4).fill('Identity'), ...Array(4).fill('Square'), ...Array(4).fill('Sum'), 'Reshape', 'Reshape',
       ...perUnit, 'Pack', 'Sqrt', 'Concat'];
     expect({ first, later }).toEqual({ first: perStep.slice().sort(), later: [...perStep, 'Maximum', 'Add'].sort() });
