@@ -138,6 +138,26 @@ describe.each(TEST_BACKENDS)('gradients: true on the %s backend', (backend) => {
     disposeAll(model, xs, ys);
   });
 
+  it('follows the optimizer a second fit uses after compile() replaced it, and restores both', async () => {
+    const { xs, ys } = loadIris();
+    const model = classifier(3, tf.train.adam(0.02));
+    const first = model.optimizer;
+    const monitor = paramMonitor({ logger: false, gradients: true });
+    await model.fit(xs, ys, { epochs: 1, batchSize: 50, callbacks: [monitor] });
+    model.compile({ optimizer: tf.train.sgd(0.1), loss: 'categoricalCrossentropy' });
+    let hooked: boolean[] = [];
+    await model.fit(xs, ys, {
+      epochs: 1, batchSize: 50, callbacks: [monitor, new tf.CustomCallback({ onBatchEnd: () => { hooked = [isHooked(first), isHooked(model.optimizer)]; } })],
+    });
+    expect(hooked).toEqual([false, true]);
+    expect([isHooked(first), isHooked(model.optimizer)]).toEqual([false, false]);
+    const last = monitor.toJSON().snapshots.at(-1)!;
+    expect(Object.values(last.gradients!).map((g) => [g.steps, g.step])).toEqual(Array(4).fill([3, 6]));
+    await monitor.dispose();
+    first.dispose();
+    disposeAll(model, xs, ys);
+  });
+
   it('wraps nothing when `gradients` is off', async () => {
     const { xs, ys } = loadIris();
     const model = classifier(3, tf.train.adam(0.02));
