@@ -11,6 +11,7 @@ const { paramMonitor } = require('../../dist');
 const { collectGarbage, threadCpuMs, median } = require('./timing');
 
 const backend = process.argv[2] ?? 'wasm';
+if (backend === 'tensorflow') require('@tensorflow/tfjs-node'); // eslint-disable-line global-require
 const rounds = Number(process.argv[3] ?? 8);
 
 function mnist(n) {
