@@ -75,7 +75,7 @@ export class ParamMonitor extends tf.Callback {
     this.gradients = !this.options.gradients ? null : gradientRecorderFor({
       bins: this.options.bins, zeroTolerance: this.options.zeroTolerance, statsOn: this.options.statsOn,
       skipNonFinite: this.options.stopOn.has('gradient-non-finite'),
-      records: () => this.census?.weights.map((w) => w.record) ?? [],
+      weights: () => this.census?.weights ?? [],
       watches: (name) => this.engine.watches(name),
       onError: (error) => this.sink.log('error', `tfjs-param-monitor could not measure a gradient: ${(error as Error).message}. Training goes on.`, { event: 'gradient-error' }),
     });

@@ -27,29 +27,36 @@ export interface MonitorGradientSettings {
   zeroTolerance: number;
   statsOn: StatsOn;
   skipNonFinite: boolean;
-  /** The census' weight records now (they change between `fit` calls). */
-  records(): readonly WeightRecord[];
+  /**
+   * The census' weights now (a new census at each `fit`): the same array until the census
+   * changes, so that what is worked out from it is kept.
+   */
+  weights(): readonly { readonly record: WeightRecord }[];
   watches(name: string): boolean;
   onError(error: unknown): void;
 }
 
 export function gradientRecorderFor(settings: MonitorGradientSettings): GradientRecorder {
-  let records: readonly WeightRecord[] | null = null;
+  let census: readonly { readonly record: WeightRecord }[] | null = null;
   let byName = new Map<string, WeightRecord>();
-  const recordOf = (name: string) => {
-    const now = settings.records();
-    if (now !== records) {
-      records = now;
-      byName = new Map(now.map((r) => [r.name, r]));
+  // Asked at every step for every gradient: worked out once per census.
+  const units = new Map<string, { units: number; bias: string | null } | null>();
+  const unitsOf = (name: string) => {
+    const now = settings.weights();
+    if (now !== census) {
+      census = now;
+      byName = new Map(now.map(({ record }) => [record.name, record]));
+      units.clear();
     }
-    return byName.get(name);
+    if (!units.has(name)) units.set(name, outputUnits(byName.get(name), byName));
+    return units.get(name) ?? null;
   };
   return new GradientRecorder({
     bins: settings.bins,
     zeroTolerance: settings.zeroTolerance,
     statsOn: settings.statsOn,
     skipNonFinite: settings.skipNonFinite,
-    unitsOf: (name) => outputUnits(recordOf(name), byName),
+    unitsOf,
     watches: settings.watches,
     onError: settings.onError,
   });
