@@ -41,7 +41,8 @@ export class GradientRecorder {
   private readonly figures = new StepFigures();
   /** The last step's gradients, by weight name (clones, disposed when replaced). */
   private last = new Map<string, tf.Tensor>();
-  private lastStep = 0;
+  /** The step each kept gradient is from (an optimizer may step some weights only). */
+  private readonly lastSteps = new Map<string, number>();
   private stepCount = 0;
   private skipped: SkippedStep | null = null;
   private readonly listener: StepListener;
@@ -83,10 +84,12 @@ export class GradientRecorder {
     const squares = this.figures.add(inputs, skipNonFinite);
     // The gradients die when the step ends: keep a reference to their memory, not a copy.
     const kept = new Map<string, tf.Tensor>();
-    for (const { name, tensor } of inputs) kept.set(name, tf.keep(tf.clone(tensor)));
+    for (const { name, tensor } of inputs) {
+      kept.set(name, tf.keep(tf.clone(tensor)));
+      this.lastSteps.set(name, this.stepCount);
+    }
     for (const [name, old] of this.last) if (!kept.has(name)) kept.set(name, old); else old.dispose();
     this.last = kept;
-    this.lastStep = this.stepCount;
     if (squares === null) return;
     let values: ArrayLike<number>;
     try {
@@ -117,7 +120,7 @@ export class GradientRecorder {
       result[name] = {
         ...stats[i],
         steps: f.steps,
-        step: this.lastStep,
+        step: this.lastSteps.get(name) ?? this.stepCount,
         maxNorm: nonFinite ? null : f.maxNorm,
         meanNorm: nonFinite ? null : f.sumNorm / f.steps,
         nonFinite,
