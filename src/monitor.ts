@@ -94,6 +94,7 @@ export class ParamMonitor extends tf.Callback {
     // tfjs calls these unbound when it wraps the monitor as a plain config object.
     this.onTrainBegin = this.onTrainBegin.bind(this);
     this.onEpochEnd = this.onEpochEnd.bind(this);
+    this.onBatchBegin = this.onBatchBegin.bind(this);
     this.onBatchEnd = this.onBatchEnd.bind(this);
     this.onTrainEnd = this.onTrainEnd.bind(this);
   }
@@ -135,6 +136,25 @@ export class ParamMonitor extends tf.Callback {
     const optimizer = model.optimizer as tf.Optimizer | undefined;
     if (optimizer == null) return; // not compiled: tfjs fails the fit itself
     this.unhookGradients = this.gradients.watch(optimizer);
+  }
+
+  override async onBatchBegin(batch: number): Promise<void> {
+    this.gradients?.keepNext(this.snapshotFollows(batch));
+  }
+
+  /**
+   * Whether a snapshot may follow this batch (`batch`: its index in the epoch), so that its
+   * gradients are the ones measured: with `everyBatches`, the batch it falls on; otherwise the
+   * last batch of every epoch (and every batch when the epoch's length is unknown, or once a
+   * stop was asked for).
+   */
+  private snapshotFollows(batch: number): boolean {
+    const every = this.options.everyBatches;
+    if (this.stopRequested) return true;
+    if (every !== null) return (this.batchesCompleted + 1) % every === 0;
+    const params = this.params as { steps?: number | null; samples?: number | null; batchSize?: number | null } | undefined;
+    const perEpoch = params?.steps ?? (params?.samples != null && params.batchSize ? Math.ceil(params.samples / params.batchSize) : null);
+    return perEpoch == null || batch === perEpoch - 1;
   }
 
   override async onEpochEnd(): Promise<void> {

@@ -45,6 +45,8 @@ export class GradientRecorder {
   private readonly lastSteps = new Map<string, number>();
   private stepCount = 0;
   private skipped: SkippedStep | null = null;
+  /** Whether the next step's gradients are kept for measuring (see `keepNext`). */
+  private keepNextStep = true;
   private readonly listener: StepListener;
 
   constructor(private readonly options: GradientRecorderOptions) {
@@ -62,6 +64,15 @@ export class GradientRecorder {
   /** Steps seen so far (from 1), across `fit` calls and optimizers. */
   get steps(): number {
     return this.stepCount;
+  }
+
+  /**
+   * Whether to keep the next step's gradients: only the last step before a snapshot is measured,
+   * and keeping one costs a kernel per gradient. The monitor says so before each batch; without
+   * a word (a custom loop), every step's are kept.
+   */
+  keepNext(keep: boolean): void {
+    this.keepNextStep = keep;
   }
 
   /** The step skipped since the last call, if any (then cleared). */
@@ -82,7 +93,25 @@ export class GradientRecorder {
     }
     if (inputs.length === 0) return;
     const squares = this.figures.add(inputs, skipNonFinite);
-    // The gradients die when the step ends: keep a reference to their memory, not a copy.
+    let bad: string[] = [];
+    if (squares !== null) {
+      let values: ArrayLike<number>;
+      try {
+        values = squares.dataSync(); // one small read per step, only with stopOn gradient-non-finite
+      } finally {
+        squares.dispose();
+      }
+      bad = inputs.filter((g, i) => !Number.isFinite(values[i]) && !allFinite(g.tensor)).map((g) => g.name);
+    }
+    // A skipped step is measured at once: its gradients are kept too.
+    if (this.keepNextStep || bad.length > 0) this.keep(inputs);
+    if (bad.length === 0) return;
+    this.skipped ??= { step: this.stepCount, weights: bad };
+    return 'skip';
+  }
+
+  /** The gradients die when the step ends: keeps a reference to their memory (a clone, not a copy). */
+  private keep(inputs: readonly StepInput[]): void {
     const kept = new Map<string, tf.Tensor>();
     for (const { name, tensor } of inputs) {
       kept.set(name, tf.keep(tf.clone(tensor)));
@@ -90,17 +119,6 @@ export class GradientRecorder {
     }
     for (const [name, old] of this.last) if (!kept.has(name)) kept.set(name, old); else old.dispose();
     this.last = kept;
-    if (squares === null) return;
-    let values: ArrayLike<number>;
-    try {
-      values = squares.dataSync(); // one small read per step, only with stopOn gradient-non-finite
-    } finally {
-      squares.dispose();
-    }
-    const bad = inputs.filter((g, i) => !Number.isFinite(values[i]) && !allFinite(g.tensor)).map((g) => g.name);
-    if (bad.length === 0) return;
-    this.skipped ??= { step: this.stepCount, weights: bad };
-    return 'skip';
   }
 
   /**

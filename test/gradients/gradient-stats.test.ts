@@ -81,6 +81,8 @@ describe.each(TEST_BACKENDS)('gradients: true on the %s backend', (backend) => {
     expect(steps).toHaveLength(15); // 5 batches of 150 rows, 3 epochs
     expect(doc.snapshots.map((s) => s.gradients === undefined ? null : Object.values(s.gradients)[0].steps)).toEqual([null, 5, 5, 5]);
     expect(checkAgainst(doc, steps, 12)).toEqual([]);
+    // the last step of each epoch, the one before its snapshot (only that step's gradients are kept)
+    expect(doc.snapshots.slice(1).map((s) => Object.values(s.gradients!).map((g) => g.step))).toEqual([5, 10, 15].map((n) => Array(4).fill(n)));
     expect(doc.options.gradients).toBe(true);
     expect(isHooked(model.optimizer)).toBe(false);
     await monitor.dispose();
@@ -99,6 +101,8 @@ describe.each(TEST_BACKENDS)('gradients: true on the %s backend', (backend) => {
     const doc = monitor.toJSON();
     expect(steps).toHaveLength(12);
     expect(checkAgainst(doc, steps, 30)).toEqual([]);
+    // fitDataset without batchesPerEpoch: the snapshot's batch is the step measured
+    expect(doc.snapshots.slice(1).map((s) => Object.values(s.gradients!)[0].step)).toEqual(doc.snapshots.slice(1).map((s) => s.batch));
     tf.dispose([rows.xs, rows.ys]);
     const ratios = doc.snapshots.slice(1).map((s) => s.gradients!['dense_Dense1/kernel'] ?? Object.values(s.gradients!)[0]);
     expect(ratios.every((g) => g.updateRatio !== null && g.updateRatio > 0)).toBe(true);
