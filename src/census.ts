@@ -30,12 +30,30 @@ interface LayerInternals {
 
 const internals = (x: unknown) => x as LayerInternals;
 
-/** Ids of the variables `compile` handed to the optimizer, or null before compile. */
+/**
+ * Ids of the variables `compile` handed to the optimizer, or null before compile. The one place
+ * that reads tfjs's `collectedTrainableWeights` (tfjs-layers 4.22 `training.ts`: `compile` sets
+ * it to the model's trainable weights at that moment; `fit`, `fitDataset` and `trainOnBatch` step
+ * exactly those, minus any whose variable is not trainable, which `variableGrads` drops).
+ */
 function collectedIds(model: tf.LayersModel): Set<number> | null {
   const m = internals(model);
   // Sequential keeps the compiled model in `.model`.
   const collected = m.collectedTrainableWeights ?? m.model?.collectedTrainableWeights;
   return Array.isArray(collected) ? new Set(collected.map((v) => v.id)) : null;
+}
+
+/**
+ * Ids of the variables this model's own training steps: as compiled (see `collectedIds`), or
+ * before compile every variable still trainable (what a custom loop's `variableGrads` keeps).
+ */
+export function trainedVariableIds(model: tf.LayersModel): Set<number> {
+  const collected = collectedIds(model);
+  const ids = new Set<number>();
+  for (const variable of model.weights) {
+    if (variable.trainable && (collected === null || collected.has(variable.id))) ids.add(variable.id);
+  }
+  return ids;
 }
 
 /**
@@ -49,8 +67,17 @@ function isMovingStatistic(layer: Layer, variable: LayerVariable): boolean {
   return /moving_(mean|variance)$/.test(variable.name);
 }
 
-/** Takes the census of a model; nested models are flattened, shared layers counted once. */
-export function takeCensus(model: tf.LayersModel): Census {
+/**
+ * Takes the census of a model; nested models are flattened, shared layers counted once.
+ *
+ * A weight is trainable when this model's training updates it: when `compile` collected it for
+ * the optimizer and its variable is trainable, whatever its layer's flag says now (a GAN sets
+ * `discriminator.trainable = false` after compiling the discriminator, whose `trainOnBatch` still
+ * trains those weights); or when its layer and variable flags say so (a layer unfrozen after
+ * `compile` stays trainable, `optimized: false`, so the `frozen` rule can say to recompile).
+ * `sharedWith` maps a variable id to the other models whose training updates it.
+ */
+export function takeCensus(model: tf.LayersModel, sharedWith: ReadonlyMap<number, string[]> = new Map()): Census {
   const collected = collectedIds(model);
   const seenLayers = new Set<Layer>();
   const seenVariables = new Set<number>();
@@ -76,15 +103,17 @@ export function takeCensus(model: tf.LayersModel): Census {
       if (seenVariables.has(variable.id)) continue;
       seenVariables.add(variable.id);
       const size = variable.shape.reduce((a: number, b) => a * (b ?? 0), 1);
-      const trainable = layerTrainable && variable.trainable;
+      const optimized = collected ? collected.has(variable.id) : null;
+      const trainable = (layerTrainable && variable.trainable) || (optimized === true && variable.trainable);
+      const others = trainable ? undefined : sharedWith.get(variable.id);
       weights.push({
         variable,
         record: {
           name: variable.name, layer: layer.name, layerClass: record.class,
           shape: variable.shape.map((d) => d ?? 0), dtype: variable.dtype, size, trainable,
-          layerTrainable, variableTrainable: variable.trainable,
-          optimized: collected ? collected.has(variable.id) : null,
+          layerTrainable, variableTrainable: variable.trainable, optimized,
           movingStatistic: isMovingStatistic(layer, variable),
+          ...(others !== undefined && others.length > 0 ? { sharedWith: others } : {}),
         },
       });
       record.params += size;

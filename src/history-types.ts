@@ -6,8 +6,10 @@
 /**
  * Version of the history document layout. Fields are only ever added, never renamed.
  * 2 added `series`, `Snapshot.index` and `options.maxSnapshots`; `loadHistory` upgrades a version 1 file.
- * 3 added the optional `Snapshot.gradients` and `options.gradients`; a version 2 file is a valid
- * version 3 document once its `schemaVersion` is raised.
+ * 3 added optional fields only (a version 2 file is a valid version 3 document): the optimizer
+ * `step` of snapshots, alerts, runs and series taken in a custom training loop (`attach()`),
+ * `options.everySteps`, and `WeightRecord.sharedWith`; with the `gradients` option,
+ * `Snapshot.gradients`, `series.gradients` and `options.gradients`.
  */
 export const SCHEMA_VERSION = 3;
 
@@ -140,6 +142,12 @@ export interface WeightRecord {
    * `moving_mean` / `moving_variance`): it changes by design and is not a parameter.
    */
   movingStatistic: boolean;
+  /**
+   * Not trained by this model's own training but by the training of these other models, which
+   * share its layer (the `sharedWith` option): its changes are expected, so it raises no
+   * `changed-while-frozen` and no `frozen-by-design`. Absent when no other model trains it.
+   */
+  sharedWith?: string[];
 }
 
 /** One layer of the census. Nested models are flattened; a shared layer appears once. */
@@ -198,6 +206,11 @@ export interface Snapshot {
   epoch: number;
   /** Global count of batches completed, on snapshots taken with `everyBatches`. */
   batch?: number;
+  /**
+   * Optimizer steps applied since `attach()` (0: the weights at `attach()`), on snapshots taken
+   * in a custom training loop; counts across `attach()` calls.
+   */
+  step?: number;
   /** ISO-8601 time it was taken. */
   time: string;
   /**
@@ -250,6 +263,8 @@ export interface Alert {
   epoch: number;
   /** Global batch count, on snapshots taken with `everyBatches`. */
   batch?: number;
+  /** Optimizer steps applied, on snapshots taken in a custom training loop (`attach()`). */
+  step?: number;
   /** The measured number the rule compared (e.g. the relative drift); null where none applies. */
   value: number | null;
   /** The threshold it was compared with; null where none applies. */
@@ -260,7 +275,7 @@ export interface Alert {
   message: string;
 }
 
-/** One `fit` / `fitDataset` call the monitor watched. */
+/** One `fit` / `fitDataset` call the monitor watched, or one `attach()` ... `detach()` of a custom loop. */
 export interface TrainingRun {
   /** Epochs completed before this run began. */
   startEpoch: number;
@@ -270,6 +285,10 @@ export interface TrainingRun {
   startTime: string;
   /** ISO-8601 time it ended; null while it runs. */
   endTime: string | null;
+  /** Optimizer steps applied before an `attach()` began; absent for a `fit` call. */
+  startStep?: number;
+  /** Optimizer steps applied when it was detached; null while attached; absent for a `fit` call. */
+  endStep?: number | null;
 }
 
 /**
@@ -319,6 +338,11 @@ export interface HistorySeries {
   epoch: number[];
   /** Global batch count of each snapshot taken; null for snapshots that follow epochs. */
   batch: (number | null)[];
+  /**
+   * Optimizer step of each snapshot taken; null for snapshots without one. Present once a
+   * snapshot has a step (a custom training loop, `attach()`).
+   */
+  step?: (number | null)[];
   /** Keyed by weight name, as `Snapshot.stats`. */
   weights: Record<string, WeightSeries>;
   /** Keyed by weight name, as `Snapshot.gradients`: present once a snapshot had gradients. */
@@ -340,6 +364,8 @@ export interface HistoryDocument {
     everyEpochs: number | null;
     /** The `everyBatches` option; null when snapshots follow epochs. */
     everyBatches: number | null;
+    /** The `everySteps` option (snapshots in a custom loop, `attach()`). Absent in files from before it. */
+    everySteps?: number;
     /** The `statsOn` option (`environment.statsPath` says which engine ran). */
     statsOn: 'auto' | 'device' | 'host';
     /** Whole snapshots kept in `snapshots` before older ones are thinned (see `maxSnapshots`). */

@@ -4,8 +4,10 @@ import type { AlertOptions, ResolvedAlertOptions } from './alerts/options';
 import { ALERT_KINDS, ALERT_OPTION_KEYS, validateAlertOptions } from './alerts/options';
 import type { CoreOptions, ResolvedCoreOptions } from './options';
 import { CORE_KEYS, show, validateCoreOptions } from './validate-options';
+import type { ResolvedStepOptions, StepOptions } from './training/step-options';
+import { STEP_KEYS, validateStepOptions } from './training/step-options';
 
-export interface ParamMonitorOptions extends CoreOptions, AlertOptions {
+export interface ParamMonitorOptions extends CoreOptions, AlertOptions, StepOptions {
   /**
    * Called with every alert as it is raised (after it is logged). An exception thrown here is
    * logged and does not stop training.
@@ -15,12 +17,15 @@ export interface ParamMonitorOptions extends CoreOptions, AlertOptions {
   /**
    * Alert kinds that end training: when one starts, the monitor sets `model.stopTraining`, and
    * `fit` returns after the current batch. tfjs has no TerminateOnNaN; `stopOn: ['non-finite']` is one.
+   * In a custom loop (`attach()`), the attached optimizer's steps are skipped from then on (the
+   * weights stay as they are) and `monitor.stopRequested` is true: end the loop on it.
    * @default []
    */
   stopOn?: AlertKind[];
 }
 
 export interface ResolvedMonitorOptions extends ResolvedCoreOptions {
+  steps: ResolvedStepOptions;
   alerts: ResolvedAlertOptions;
   onAlert: ((alert: Alert) => void) | undefined;
   stopOn: Set<AlertKind>;
@@ -32,7 +37,7 @@ export function validateMonitorOptions(options: ParamMonitorOptions): ResolvedMo
   if (options === null || typeof options !== 'object' || Array.isArray(options)) {
     throw new TypeError(`The options of paramMonitor() must be an object, but got ${show(options)}.`);
   }
-  const known = new Set<string>([...CORE_KEYS, ...ALERT_OPTION_KEYS, ...MONITOR_KEYS]);
+  const known = new Set<string>([...CORE_KEYS, ...ALERT_OPTION_KEYS, ...MONITOR_KEYS, ...STEP_KEYS]);
   for (const key of Object.keys(options)) {
     if (!known.has(key)) {
       throw new TypeError(`Unknown option \`${key}\` (got ${show((options as Record<string, unknown>)[key])}). Known options: ${[...known].join(', ')}.`);
@@ -59,8 +64,10 @@ export function validateMonitorOptions(options: ParamMonitorOptions): ResolvedMo
   if (off !== undefined) {
     throw new RangeError(`The \`stopOn\` option lists ${show(off)}, which the \`disable\` option turns off, so it could never stop training.`);
   }
+  const steps = validateStepOptions(options);
   return {
     ...validateCoreOptions(options),
+    steps,
     alerts,
     onAlert,
     stopOn: new Set(stopOn ?? []),

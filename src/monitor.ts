@@ -13,7 +13,7 @@ import { prepareWritableFile } from './files/writable-path';
 import { HistoryOutput } from './history/history-output';
 import { HistoryRecorder } from './history/recorder';
 import { historyPieces, serializeHistory } from './history/serialize';
-import { addUpdateRatios, type GradientRecorder } from './gradients/gradient-recorder';
+import { addUpdateRatios, type GradientCut, type GradientRecorder } from './gradients/gradient-recorder';
 import { gradientRecorderFor } from './gradients/for-monitor';
 import type { Alert, EnvironmentRecord, GradientStats, HistoryDocument } from './history-types';
 import { censusLine, snapshotLine, summaryTable, weightLine } from './log/log-format';
@@ -22,6 +22,10 @@ import type { ParamMonitorOptions } from './monitor-options';
 import { ResolvedMonitorOptions, validateMonitorOptions } from './monitor-options';
 import type { WeightStats } from './history-types';
 import { PendingStats, SnapshotStore } from './stats/snapshot-store';
+import { describePosition, type TrainingPosition } from './alerts/alert-message';
+import { sharedTrainers } from './training/shared-weights';
+import { StepDriver } from './training/step-driver';
+import { captureWeights, CapturedWeights, resolveOptimizer } from './training/step-mode';
 
 const MISSING_MODEL =
   'tfjs-param-monitor: training started but tfjs did not hand the model to the monitor. tfjs passes the ' +
@@ -57,13 +61,15 @@ export class ParamMonitor extends tf.Callback {
   private failing: string | null = null;
   /** A batch snapshot the measuring worker is measuring, recorded when its numbers come (`settle`). */
   private pending: {
-    epoch: number; batch: number | undefined; started: number; spentMs: number; weights: number; stats: PendingStats;
+    at: TrainingPosition; started: number; spentMs: number; weights: number; stats: PendingStats;
     gradients: Record<string, GradientStats> | null;
   } | null = null;
   /** With the `gradients` option: the listener on the optimizer's steps (src/gradients/). */
   private readonly gradients: GradientRecorder | null;
-  /** Stops listening to the optimizer of the current `fit`. */
+  /** Stops listening to the optimizer of the current `fit` or `attach()`. */
   private unhookGradients: (() => void) | null = null;
+  /** Custom training loops: the optimizer steps after `attach()`. */
+  private readonly steps: StepDriver;
 
   constructor(options: ParamMonitorOptions = {}) {
     super();
@@ -81,6 +87,21 @@ export class ParamMonitor extends tf.Callback {
     });
     this.history = new HistoryRecorder(this.options.maxSnapshots);
     this.sink = new LogSink(this.options);
+    this.steps = new StepDriver({
+      begin: (step) => {
+        this.beginRun(step);
+        return this.history.snapshotCount > 0;
+      },
+      capture: (step) => this.withGradients(captureWeights(this.watched(), { epoch: this.epochsCompleted, step })),
+      record: (captured) => this.measureNow((captured as CapturedWeights).at, true, captured as CapturedWeights),
+      end: (step) => {
+        this.settle(); // the last snapshot, if the measuring worker holds it
+        this.endRun(step);
+      },
+      stopRequested: () => this.stopRequested,
+      stepFailed: (error) => this.monitorError({ epoch: this.epochsCompleted, step: this.steps.step },
+        `tfjs-param-monitor failed inside an optimizer step: ${(error as Error).message}. Training goes on.`),
+    }, this.options.steps.everySteps);
     this.output = this.options.output === undefined ? null : new HistoryOutput(
       prepareWritableFile('output', this.options.output),
       // A snapshot in flight on the worker changes the document (reading it records the snapshot):
@@ -106,36 +127,28 @@ export class ParamMonitor extends tf.Callback {
   }
 
   override async onTrainBegin(): Promise<void> {
-    if (this.disposed) throw new Error('tfjs-param-monitor: this monitor was disposed; create a new one with paramMonitor().');
-    this.settle(); // a fit that ended with an exception leaves its last batch snapshot in flight
-    const model = this.trainedModel;
-    this.stopRequested = false;
-    this.census = takeCensus(model);
-    this.environment = describeEnvironment(this.options.statsOn);
-    this.engine.setWeights(this.census.weights.map((w) => w.record));
-    this.history.startRun(this.epochsCompleted);
-    const line = censusLine(this.census.model, this.watched().length, this.environment.backend);
-    if (line !== this.censusLogged) {
-      this.censusLogged = line;
-      this.sink.log('info', line, {
-        event: 'census', epoch: this.epochsCompleted, totalParams: this.census.model.totalParams,
-        trainableParams: this.census.model.trainableParams, nonTrainableParams: this.census.model.nonTrainableParams,
-      });
-    }
-    this.raise(this.engine.checkCensus(this.census.model, this.epochsCompleted));
-    if (this.history.snapshotCount === 0) await this.snapshot();
-    this.hookGradients(model);
+    this.beginRun();
+    if (this.history.snapshotCount === 0) await this.measureNow({ epoch: this.epochsCompleted });
+    this.hookGradients(this.trainedModel.optimizer as tf.Optimizer | undefined);
     this.checkStop();
   }
 
-  /** Listens to the steps of the optimizer this `fit` uses (`compile` may have replaced it since the last). */
-  private hookGradients(model: tf.LayersModel): void {
+  /**
+   * Listens to the steps of the optimizer this `fit` uses (`compile` may have replaced it since
+   * the last) or the one `attach()` was given; every step's gradients are kept until a batch says
+   * otherwise (`onBatchBegin`).
+   */
+  private hookGradients(optimizer: tf.Optimizer | null | undefined): void {
     this.unhookGradients?.();
     this.unhookGradients = null;
-    if (this.gradients === null) return;
-    const optimizer = model.optimizer as tf.Optimizer | undefined;
-    if (optimizer == null) return; // not compiled: tfjs fails the fit itself
+    if (this.gradients === null || optimizer == null) return; // not compiled: tfjs fails the fit itself
+    this.gradients.keepNext(true);
     this.unhookGradients = this.gradients.watch(optimizer);
+  }
+
+  private unhookGradientsNow(): void {
+    this.unhookGradients?.();
+    this.unhookGradients = null;
   }
 
   override async onBatchBegin(batch: number): Promise<void> {
@@ -157,11 +170,36 @@ export class ParamMonitor extends tf.Callback {
     return perEpoch == null || batch === perEpoch - 1;
   }
 
+  /** Census and a new run, for `fit` or (with `step`) `attach()`. */
+  private beginRun(step?: number): void {
+    if (this.disposed) throw new Error('tfjs-param-monitor: this monitor was disposed; create a new one with paramMonitor().');
+    this.settle(); // a fit that ended with an exception leaves its last batch snapshot in flight
+    this.stopRequested = false;
+    this.history.startRun(this.epochsCompleted, step);
+    this.refreshCensus();
+  }
+
+  /** The census of the model now, logged when it changed; `param-count` checked. */
+  private refreshCensus(): void {
+    this.census = takeCensus(this.trainedModel, sharedTrainers(this.options.steps.sharedWith));
+    this.environment = describeEnvironment(this.options.statsOn);
+    this.engine.setWeights(this.census.weights.map((w) => w.record));
+    const line = censusLine(this.census.model, this.watched().length, this.environment.backend);
+    if (line !== this.censusLogged) {
+      this.censusLogged = line;
+      this.sink.log('info', line, {
+        event: 'census', epoch: this.epochsCompleted, totalParams: this.census.model.totalParams,
+        trainableParams: this.census.model.trainableParams, nonTrainableParams: this.census.model.nonTrainableParams,
+      });
+    }
+    this.raise(this.engine.checkCensus(this.census.model, this.epochsCompleted));
+  }
+
   override async onEpochEnd(): Promise<void> {
     if (this.disposed) return;
     this.epochsCompleted += 1;
     const every = this.options.everyEpochs;
-    if (every !== null && this.epochsCompleted % every === 0) await this.snapshot();
+    if (every !== null && this.epochsCompleted % every === 0) await this.measureNow({ epoch: this.epochsCompleted });
   }
 
   override async onBatchEnd(): Promise<void> {
@@ -172,8 +210,8 @@ export class ParamMonitor extends tf.Callback {
     const every = this.options.everyBatches;
     const due = every !== null && this.batchesCompleted % every === 0;
     // A step skipped for a non-finite gradient (stopOn): measured at once, so that its alert stops training.
-    if (!due && this.gradients?.takeSkipped()) await this.snapshot(this.batchesCompleted);
-    if (due) await this.snapshot(this.batchesCompleted, true);
+    if (!due && this.gradients?.takeSkipped()) await this.measureNow({ epoch: this.epochsCompleted, batch: this.batchesCompleted });
+    if (due) await this.measureNow({ epoch: this.epochsCompleted, batch: this.batchesCompleted }, true);
   }
 
   override async onTrainEnd(): Promise<void> {
@@ -184,14 +222,78 @@ export class ParamMonitor extends tf.Callback {
     const stale = this.options.everyBatches !== null
       ? last?.batch !== this.batchesCompleted
       : last?.epoch !== this.epochsCompleted;
-    if (this.census && (!last || stale)) await this.snapshot(this.options.everyBatches !== null ? this.batchesCompleted : undefined);
-    this.history.endRun(this.epochsCompleted);
+    if (this.census && (!last || stale)) {
+      await this.measureNow(this.options.everyBatches !== null
+        ? { epoch: this.epochsCompleted, batch: this.batchesCompleted } : { epoch: this.epochsCompleted });
+    }
+    this.unhookGradientsNow();
+    this.endRun();
+  }
+
+  /** Ends a `fit` call's run, or (with `step`) an attached run. */
+  private endRun(step?: number): void {
+    this.history.endRun(this.epochsCompleted, step);
     const final = this.history.lastSnapshot;
     if (final) this.history.pin(final);
     if (this.options.summary === 'fit') this.logSummary();
-    this.unhookGradients?.();
-    this.unhookGradients = null;
     this.output?.write('soon');
+  }
+
+  /**
+   * Watches a training loop that does not call `fit`: hooks `optimizer.applyGradients` (both its
+   * array and map forms, the argument passed on untouched), takes the census and a snapshot of
+   * the weights now (step 0), then one every `everySteps` applied steps, with no line added to
+   * the loop. `trainOnBatch` steps the model's optimizer, so it is counted too. Resolves when the
+   * first snapshot is recorded.
+   * @param optimizer the optimizer the loop steps
+   * @default the model's own optimizer, `model.optimizer` (set by `compile`)
+   * @throws {TypeError} when there is no `model` option, or no optimizer to attach to
+   * @throws {Error} when already attached
+   * @example
+   * const monitor = paramMonitor({ model: qNet, everySteps: 10, output: 'runs/dqn.json' });
+   * await monitor.attach(optimizer);
+   * for (...) optimizer.applyGradients(tf.variableGrads(loss).grads);
+   * await monitor.detach();
+   */
+  attach(optimizer?: tf.Optimizer): Promise<void> {
+    if (this.disposed) throw new Error('tfjs-param-monitor: this monitor was disposed; create a new one with paramMonitor().');
+    const resolved = resolveOptimizer(this.options.model, optimizer);
+    const attached = this.steps.attach(resolved);
+    this.hookGradients(resolved);
+    return attached;
+  }
+
+  /**
+   * Stops watching the optimizer, leaving it exactly as it was, and takes a last snapshot of the
+   * weights unless the latest one has them. Resolves when every snapshot is recorded and written.
+   * @example
+   * await monitor.detach();
+   */
+  detach(): Promise<void> {
+    return this.steps.detach().finally(() => this.unhookGradientsNow());
+  }
+
+  /**
+   * Takes a snapshot of the weights now, wherever the training is; resolves when it is recorded.
+   * @example
+   * if (episode % 100 === 0) await monitor.snapshot();
+   */
+  async snapshot(): Promise<void> {
+    if (this.disposed) return;
+    if (this.steps.optimizer !== null) return this.steps.snapshot();
+    if (this.census === null) this.refreshCensus();
+    await this.measureNow({ epoch: this.epochsCompleted, ...(this.options.everyBatches !== null ? { batch: this.batchesCompleted } : {}) });
+  }
+
+  /**
+   * True once a `stopOn` condition holds (until the next `fit` or `attach()`). In a custom loop,
+   * the attached optimizer's steps are skipped from then on: end the loop on it.
+   * @default false
+   * @example
+   * while (!monitor.shouldStop && episode < 1000) { ... }
+   */
+  get shouldStop(): boolean {
+    return this.stopRequested;
   }
 
   private logSummary(): void {
@@ -209,24 +311,26 @@ export class ParamMonitor extends tf.Callback {
    * Measures every watched weight. Never throws: a failure is logged and recorded as an alert. With
    * `defer` and the measuring worker, returns once the weights are sent to it (see `settle`).
    */
-  private async snapshot(batch?: number, defer = false): Promise<void> {
+  private async measureNow(at: TrainingPosition, defer = false, captured?: CapturedWeights): Promise<void> {
+    if (this.disposed && captured) return captured.discard(); // captured in a step before dispose()
     this.settle();
     const started = Date.now();
     const clock = performance.now();
-    const epoch = this.epochsCompleted;
     try {
-      const weights = this.watched().map((w) => ({ name: w.record.name, value: w.variable.read() }));
+      const weights = captured?.weights ?? this.watched().map((w) => ({ name: w.record.name, value: w.variable.read() }));
       if (defer && this.store.defers) {
         const stats = this.store.send(weights);
-        const gradients = await this.measureGradients();
-        this.pending = { epoch, batch, started, spentMs: performance.now() - clock, weights: weights.length, stats, gradients };
+        const gradients = await this.measureGradients(captured);
+        this.pending = { at, started, spentMs: performance.now() - clock, weights: weights.length, stats, gradients };
         return;
       }
       const stats = await this.store.measure(weights);
-      const gradients = await this.measureGradients();
-      this.record(epoch, batch, started, performance.now() - clock, stats, weights.length, gradients);
+      const gradients = await this.measureGradients(captured);
+      this.record(at, started, performance.now() - clock, stats, weights.length, gradients);
     } catch (error) {
-      this.snapshotFailed(epoch, batch, error);
+      this.snapshotFailed(at, error);
+    } finally {
+      captured?.discard();
     }
   }
 
@@ -242,42 +346,55 @@ export class ParamMonitor extends tf.Callback {
     const clock = performance.now();
     try {
       const stats = pending.stats.receive();
-      this.record(pending.epoch, pending.batch, pending.started, pending.spentMs + performance.now() - clock, stats, pending.weights, pending.gradients);
+      this.record(pending.at, pending.started, pending.spentMs + performance.now() - clock, stats, pending.weights, pending.gradients);
     } catch (error) {
-      this.snapshotFailed(pending.epoch, pending.batch, error);
+      this.snapshotFailed(pending.at, error);
     }
   }
 
-  private async measureGradients(): Promise<Record<string, GradientStats> | null> {
-    this.gradients?.takeSkipped(); // this snapshot measures that step
-    return this.gradients ? this.gradients.measure() : null;
+  /**
+   * A snapshot captured inside a custom loop's step takes the gradients since the previous one
+   * there too: the loop may step again before the snapshot is measured.
+   */
+  private withGradients(captured: CapturedWeights): CapturedWeights & { gradients?: GradientCut | null } {
+    if (this.gradients === null) return captured;
+    const gradients = this.gradients.cut();
+    return { ...captured, gradients, discard: () => { captured.discard(); gradients?.discard(); } };
   }
 
-  private snapshotFailed(epoch: number, batch: number | undefined, error: unknown): void {
-    this.monitorError(epoch, batch, `tfjs-param-monitor could not take the snapshot at epoch ${epoch}: ${(error as Error).message}. Training goes on.`);
+  /** The gradients of this snapshot: those captured with its weights, else those since the previous one. */
+  private async measureGradients(captured?: CapturedWeights & { gradients?: GradientCut | null }): Promise<Record<string, GradientStats> | null> {
+    if (this.gradients === null) return null;
+    this.gradients.takeSkipped(); // this snapshot measures that step
+    return captured === undefined ? this.gradients.measure() : this.gradients.measure(captured.gradients ?? null);
+  }
+
+  private snapshotFailed(at: TrainingPosition, error: unknown): void {
+    this.monitorError(at, `tfjs-param-monitor could not take the snapshot at ${describePosition(at)}: ${(error as Error).message}. Training goes on.`);
   }
 
   /** Adds a measured snapshot to the history, evaluates the alert rules on it, logs it. */
-  private record(epoch: number, batch: number | undefined, started: number, ms: number,
+  private record(at: TrainingPosition, started: number, ms: number,
     stats: Record<string, WeightStats>, weights: number, gradients: Record<string, GradientStats> | null = null): void {
+    const { epoch, batch, step } = at;
     if (gradients) addUpdateRatios(gradients, stats);
     const snapshot = this.history.addSnapshot({
-      epoch, ...(batch !== undefined ? { batch } : {}), time: new Date(started).toISOString(), computeMs: Math.round(ms * 1000) / 1000,
+      ...at, time: new Date(started).toISOString(), computeMs: Math.round(ms * 1000) / 1000,
     }, stats, gradients);
     const raised = this.engine.evaluate(snapshot);
     const alertStarted = raised.some((alert) => alert.status === 'started');
     if (alertStarted) this.history.pin(snapshot);
     if (this.sink.enabled('info')) { // the line is built only for a logger that takes it
       this.sink.log('info', snapshotLine(snapshot, raised), {
-        event: 'snapshot', epoch, batch, weights, computeMs: snapshot.computeMs,
+        event: 'snapshot', epoch, batch, step, weights, computeMs: snapshot.computeMs,
       });
     }
     if (this.sink.enabled('debug')) {
       for (const name of Object.keys(stats)) {
-        this.sink.log('debug', weightLine(snapshot, name), { event: 'weight', epoch, batch, weight: name, ...stats[name] });
+        this.sink.log('debug', weightLine(snapshot, name), { event: 'weight', epoch, batch, step, weight: name, ...stats[name] });
       }
     }
-    if (this.failing !== null) this.monitorError(epoch, batch, null);
+    if (this.failing !== null) this.monitorError(at, null);
     this.raise(raised);
     this.checkStop();
     this.output?.write(snapshot.index === 0 ? 'now' : alertStarted ? 'soon' : 'budget');
@@ -287,17 +404,17 @@ export class ParamMonitor extends tf.Callback {
    * The monitor's own failures, as a condition: reported when one starts (or its message
    * changes), once, and cleared by the next snapshot that works. Honours `disable` and `severity`.
    */
-  private monitorError(epoch: number, batch: number | undefined, message: string | null): void {
+  private monitorError(at: TrainingPosition, message: string | null): void {
     const { disable, severity } = this.options.alerts;
     const previous = this.failing;
     this.failing = message;
     if (disable.includes('monitor-error') || message === previous) return;
     const base = {
-      kind: 'monitor-error' as const, severity: severity['monitor-error'], weight: null, layer: null, epoch,
-      ...(batch !== undefined ? { batch } : {}), value: null, threshold: null, count: 1,
+      kind: 'monitor-error' as const, severity: severity['monitor-error'], weight: null, layer: null, ...at,
+      value: null, threshold: null, count: 1,
     };
     this.raise([message === null
-      ? { ...base, status: 'cleared', message: `tfjs-param-monitor takes snapshots again (epoch ${epoch}).` }
+      ? { ...base, status: 'cleared', message: `tfjs-param-monitor takes snapshots again (${describePosition(at)}).` }
       : { ...base, status: 'started', message }]);
   }
 
@@ -342,6 +459,7 @@ export class ParamMonitor extends tf.Callback {
       options: {
         bins: this.options.bins, zeroTolerance: this.options.zeroTolerance,
         everyEpochs: this.options.everyEpochs, everyBatches: this.options.everyBatches,
+        ...(this.steps.used ? { everySteps: this.options.steps.everySteps } : {}),
         statsOn: this.options.statsOn, maxSnapshots: this.options.maxSnapshots, fromStart: this.options.fromStart,
         thread: this.options.thread, ...(this.options.gradients ? { gradients: true } : {}),
       },
@@ -384,10 +502,10 @@ export class ParamMonitor extends tf.Callback {
    * promise is kept for compatibility. The history stays readable with `toJSON()` and `save()`.
    */
   dispose(): Promise<void> {
+    this.steps.stop(); // snapshots captured in steps but not yet measured are dropped
     this.settle();
     this.store.dispose();
-    this.unhookGradients?.();
-    this.unhookGradients = null;
+    this.unhookGradientsNow();
     this.gradients?.dispose();
     if (this.disposed) return Promise.resolve();
     this.disposed = true;

@@ -66,7 +66,8 @@ export interface CoreOptions {
    * Also append every log record, debug included, as a JSON line to this file (the `logger` is
    * not modified; with `logger: false` only the file is written). Missing folders are created and
    * the file is opened when the monitor is created; each record is written as it is logged, so
-   * none is lost at exit, with or without `dispose()`.
+   * none is lost at exit, with or without `dispose()`. `{model}` in the path is replaced by the
+   * name of the `model` option's model (see `output`).
    * @default undefined
    */
   logFile?: string;
@@ -76,8 +77,14 @@ export interface CoreOptions {
    * in between at most once a second and at most 2% of the time (soon after an alert starts). The
    * file is always a complete document that `loadHistory` reads. Missing folders are created and
    * the path is checked when the monitor is created; a write that fails later is logged once and
-   * training goes on, the history kept in memory for `save()`.
+   * training goes on, the history kept in memory for `save()`. `{model}` in the path is replaced
+   * by the name of the `model` option's model, so monitors side by side can share their options
+   * and each write its own file.
    * @default undefined
+   * @example
+   * const files = { output: 'runs/gan/{model}.json', logFile: 'runs/gan/{model}.jsonl' };
+   * paramMonitor({ model: discriminator, ...files }); // runs/gan/discriminator.json
+   * paramMonitor({ model: combined, sharedWith: [discriminator], ...files }); // runs/gan/combined.json
    */
   output?: string;
   /**

@@ -4,6 +4,7 @@ import * as path from 'path';
 import { describeValue as show } from './describe-value';
 import type { CoreOptions, ResolvedCoreOptions } from './options';
 import { STATS_ON } from './stats/engine-choice';
+import { namedAfterModel } from './files/model-path';
 
 function positiveInteger(name: string, value: unknown, max: number, min = 1): number {
   if (typeof value !== 'number') throw new TypeError(`The \`${name}\` option must be an integer, but got ${show(value)}.`);
@@ -55,9 +56,12 @@ export function validateCoreOptions(options: CoreOptions): ResolvedCoreOptions {
   if (summary !== undefined && summary !== 'dispose' && summary !== 'fit' && summary !== false) {
     throw new RangeError(`The \`summary\` option must be 'dispose', 'fit' or false, but got ${show(summary)}.`);
   }
-  const files = { output: filePath('output', output), logFile: filePath('logFile', logFile) };
+  const files = {
+    output: namedAfterModel('output', filePath('output', output), model),
+    logFile: namedAfterModel('logFile', filePath('logFile', logFile), model),
+  };
   if (files.output !== undefined && files.logFile !== undefined && path.resolve(files.output) === path.resolve(files.logFile)) {
-    throw new RangeError(`The \`output\` and \`logFile\` options must name different files, but both are ${show(output)}.`);
+    throw new RangeError(`The \`output\` and \`logFile\` options must name different files, but both are ${show(files.output)}.`);
   }
   if (fromStart !== undefined && typeof fromStart !== 'boolean') {
     throw new TypeError(`The \`fromStart\` option must be true or false, but got ${show(fromStart)}.`);

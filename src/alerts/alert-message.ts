@@ -6,6 +6,14 @@ import { formatSnapshots } from './format-number';
 export interface TrainingPosition {
   epoch: number;
   batch?: number;
+  /** Optimizer steps applied, in a custom training loop (`attach()`). */
+  step?: number;
+}
+
+/** `step 120` in a custom loop, `epoch 3, batch 120` with batch snapshots, else `epoch 3`. */
+export function describePosition(at: TrainingPosition): string {
+  if (at.step !== undefined) return at.epoch > 0 ? `step ${at.step}, epoch ${at.epoch}` : `step ${at.step}`;
+  return at.batch === undefined ? `epoch ${at.epoch}` : `epoch ${at.epoch}, batch ${at.batch}`;
 }
 
 /**
@@ -20,7 +28,7 @@ export interface TrainingPosition {
 export function alertMessage(
   subject: string, text: string, kind: AlertKind, step: ConditionStep, at: TrainingPosition,
 ): string {
-  const where = at.batch === undefined ? `epoch ${at.epoch}` : `epoch ${at.epoch}, batch ${at.batch}`;
+  const where = describePosition(at);
   const snapshots = formatSnapshots(step.count);
   const tail = step.status === 'started' ? ''
     : step.status === 'ongoing' ? `; ${kind} for ${snapshots} in a row` : `; ${kind} cleared after ${snapshots}`;
@@ -54,6 +62,7 @@ export function buildAlert(fields: AlertFields, step: ConditionStep, at: Trainin
     layer: fields.layer,
     epoch: at.epoch,
     ...(at.batch === undefined ? {} : { batch: at.batch }),
+    ...(at.step === undefined ? {} : { step: at.step }),
     value: finiteOrNull(fields.value),
     threshold: finiteOrNull(fields.threshold),
     count: step.count,

@@ -52,7 +52,7 @@ interface TrackedWeight {
  * `reminderEvery` snapshots, and reported when it clears. Plain numbers only; it never throws on
  * odd data (null statistics, unknown weights), it just stays silent about what it cannot tell.
  *
- * A snapshot at the same epoch and batch as the previous one (e.g. taken when a second `fit`
+ * A snapshot at the same epoch, batch and step as the previous one (e.g. taken when a second `fit`
  * call starts) counts as "no training since": drift-based rules skip it.
  *
  * @example
@@ -125,12 +125,12 @@ export class AlertEngine {
 
   /** Evaluate one snapshot (snapshots arrive in order); returns the alerts it raises. */
   evaluate(snapshot: Snapshot): Alert[] {
-    const at: TrainingPosition = snapshot.batch === undefined
-      ? { epoch: snapshot.epoch }
-      : { epoch: snapshot.epoch, batch: snapshot.batch };
+    const at: TrainingPosition = { epoch: snapshot.epoch };
+    if (snapshot.batch !== undefined) at.batch = snapshot.batch;
+    if (snapshot.step !== undefined) at.step = snapshot.step;
     const progressed = this.previous === null
-      || this.previous.epoch !== at.epoch || this.previous.batch !== at.batch;
-    const trainingStarted = at.epoch > 0 || (at.batch ?? 0) > 0;
+      || this.previous.epoch !== at.epoch || this.previous.batch !== at.batch || this.previous.step !== at.step;
+    const trainingStarted = at.epoch > 0 || (at.batch ?? 0) > 0 || (at.step ?? 0) > 0;
     const alerts: Alert[] = [];
     const { stats, gradients } = snapshot;
     const scales = gradients ? gradientScales(stats, gradients, (name) => this.watches(name)) : [];

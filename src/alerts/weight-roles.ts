@@ -8,9 +8,17 @@ export function isTrained(record: WeightRecord | undefined): record is WeightRec
   return record !== undefined && record.trainable && !record.movingStatistic;
 }
 
-/** A parameter declared non-trainable (layer or variable), as opposed to a moving statistic. */
+/**
+ * A parameter declared non-trainable (layer or variable), as opposed to a moving statistic, and
+ * not trained through another model that shares it (`sharedWith`): nothing should change it.
+ */
 export function isDeclaredFrozen(record: WeightRecord | undefined): record is WeightRecord {
-  return record !== undefined && !record.trainable && !record.movingStatistic;
+  return record !== undefined && !record.trainable && !record.movingStatistic && !isShared(record);
+}
+
+/** Not trained by this model but by another model that shares its layer (`sharedWith`). */
+export function isShared(record: WeightRecord | undefined): boolean {
+  return record !== undefined && !record.trainable && (record.sharedWith?.length ?? 0) > 0;
 }
 
 /**
@@ -29,5 +37,6 @@ export function frozenReason(record: WeightRecord): string {
 export function describeRole(record: WeightRecord | undefined): string {
   if (record === undefined) return 'not in the latest weight census';
   if (record.movingStatistic) return 'a moving statistic';
+  if (isShared(record)) return `trained through ${(record.sharedWith ?? []).join(', ')}`;
   return record.trainable ? 'trainable' : 'not trainable';
 }

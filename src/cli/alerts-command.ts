@@ -45,8 +45,9 @@ export function alertsData(file: string, history: HistoryDocument, filter: Alert
   return { file, total: history.alerts.length, alerts };
 }
 
-/** Where an alert happened: `epoch 3`, or `epoch 3 batch 120` for batch snapshots. */
+/** Where an alert happened: `3` (epoch 3), `3 (batch 120)` for batch snapshots, `step 40` in a custom loop. */
 export function alertWhen(alert: Alert): string {
+  if (alert.step !== undefined) return alert.epoch > 0 ? `step ${alert.step} (epoch ${alert.epoch})` : `step ${alert.step}`;
   return alert.batch === undefined ? String(alert.epoch) : `${alert.epoch} (batch ${alert.batch})`;
 }
 
@@ -55,7 +56,7 @@ export function alertsText(data: AlertsOutput): string {
     return data.total === 0 ? 'no alerts\n' : `no alerts match (${data.total} in the file)\n`;
   }
   const table = textTable(
-    [{ heading: 'epoch', align: 'right' }, { heading: 'severity', align: 'left' }, { heading: 'kind', align: 'left' },
+    [{ heading: data.alerts.every((a) => a.step !== undefined) ? 'when' : 'epoch', align: 'right' }, { heading: 'severity', align: 'left' }, { heading: 'kind', align: 'left' },
       { heading: 'status', align: 'left' }, { heading: 'message', align: 'left' }],
     data.alerts.map((a) => [alertWhen(a), a.severity, a.kind, a.status, a.message]),
   );

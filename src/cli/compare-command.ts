@@ -84,7 +84,7 @@ export function compareData(fileA: string, a: HistoryDocument, fileB: string, b:
 }
 
 function alertLines(alerts: Alert[]): string {
-  return alerts.length === 0 ? '  none' : alerts.map((x) => `  epoch ${x.epoch}  ${x.severity}  ${x.kind}  ${printable(x.message)}`).join('\n');
+  return alerts.length === 0 ? '  none' : alerts.map((x) => `  ${x.step === undefined ? `epoch ${x.epoch}` : `step ${x.step}`}  ${x.severity}  ${x.kind}  ${printable(x.message)}`).join('\n');
 }
 
 export function compareText(data: CompareOutput): string {

@@ -48,7 +48,7 @@ export function summaryText(data: SummaryOutput, history: HistoryDocument): stri
       { heading: 'nan/inf', align: 'right' }, { heading: 'drift', align: 'right' }, { heading: 'max drift', align: 'right' },
       ...(gradients ? [{ heading: 'grad norm', align: 'right' as const }, { heading: 'update/step', align: 'right' as const }] : []),
       { heading: 'alerts', align: 'right' }],
-    data.weights.map((w) => [w.name, formatShape(w.shape), formatCount(w.params), w.trainable ? 'yes' : 'no',
+    data.weights.map((w) => [w.name, formatShape(w.shape), formatCount(w.params), w.trainable ? 'yes' : w.sharedWith ? `shared (${w.sharedWith.join(', ')})` : 'no',
       formatStat(w.mean), formatStat(w.std), formatStat(w.min), formatStat(w.max), formatStat(w.zeroFraction),
       nonFinite(w), formatStat(w.lastDrift), formatStat(w.maxDrift),
       ...(gradients ? [formatStat(w.gradientNorm), formatStat(w.updateRatio)] : []), String(w.alerts)]),

@@ -12,7 +12,18 @@ import type { GradientStats, WeightStats } from '../history-types';
 import { measureWith, type StatsOn } from '../stats/engine-choice';
 import type { StatsConfig } from '../stats/types';
 import { hookOptimizer, type AppliedStep, type StepListener } from '../training/optimizer-hook';
-import { StepFigures, type StepInput } from './step-figures';
+import { StepFigures, type Accumulator, type StepInput } from './step-figures';
+
+/**
+ * The gradients since the previous snapshot, taken out of the recorder at one moment (inside a
+ * step, for a custom loop's snapshot) and measured later; `discard()` frees them (idempotent).
+ */
+export interface GradientCut {
+  readonly figures: Accumulator[];
+  /** The kept gradients of the last step (clones of their own) and the step each is from. */
+  readonly last: Map<string, { tensor: tf.Tensor; step: number }>;
+  discard(): void;
+}
 
 export interface GradientRecorderOptions extends StatsConfig {
   statsOn: StatsOn;
@@ -125,12 +136,41 @@ export class GradientRecorder {
    * The gradient statistics of every weight stepped since the last call, or null when no step
    * happened since. `updateRatio` is null until `addUpdateRatios` fills it.
    */
-  async measure(): Promise<Record<string, GradientStats> | null> {
+  async measure(cut: GradientCut | null = this.cut()): Promise<Record<string, GradientStats> | null> {
+    if (cut === null) return null;
+    try {
+      return await this.measureCut(cut);
+    } finally {
+      cut.discard();
+    }
+  }
+
+  /**
+   * Takes the gradients since the previous snapshot out, synchronously: the running figures and
+   * a clone of each kept gradient; null when no step happened since.
+   */
+  cut(): GradientCut | null {
     if (this.figures.empty) return null;
-    const running = await this.figures.read();
-    const names = [...running.keys()].filter((name) => this.last.has(name));
+    const figures = this.figures.take();
+    const last = new Map([...this.last].map(([name, t]) => [name, { tensor: tf.keep(tf.clone(t)), step: this.lastSteps.get(name) ?? this.stepCount }]));
+    let freed = false;
+    return {
+      figures, last,
+      discard() {
+        if (freed) return;
+        freed = true;
+        StepFigures.discard(figures);
+        for (const { tensor } of last.values()) tensor.dispose();
+      },
+    };
+  }
+
+  private async measureCut(cut: GradientCut): Promise<Record<string, GradientStats>> {
+    const figures = cut.figures.splice(0); // read (and freed) once
+    const running = await StepFigures.read(figures);
+    const names = [...running.keys()].filter((name) => cut.last.has(name));
     const { bins, zeroTolerance, statsOn } = this.options;
-    const stats = await measureWith(statsOn, names.map((name) => ({ value: this.last.get(name)! })), { bins, zeroTolerance });
+    const stats = await measureWith(statsOn, names.map((name) => ({ value: cut.last.get(name)!.tensor })), { bins, zeroTolerance });
     const result: Record<string, GradientStats> = {};
     names.forEach((name, i) => {
       const f = running.get(name)!;
@@ -138,7 +178,7 @@ export class GradientRecorder {
       result[name] = {
         ...stats[i],
         steps: f.steps,
-        step: this.lastSteps.get(name) ?? this.stepCount,
+        step: cut.last.get(name)!.step,
         maxNorm: nonFinite ? null : f.maxNorm,
         meanNorm: nonFinite ? null : f.sumNorm / f.steps,
         nonFinite,

@@ -41,7 +41,7 @@ export interface RunningFigures {
 }
 
 /** The steps of one layout (the same gradients, in the same order), accumulated. */
-interface Accumulator {
+export interface Accumulator {
   readonly names: readonly string[];
   readonly units: readonly (number | null)[];
   steps: number;
@@ -126,10 +126,15 @@ export class StepFigures {
     return this.layouts.size === 0;
   }
 
-  /** Reads and clears the figures of every weight, with one download. */
-  async read(): Promise<Map<string, RunningFigures>> {
+  /** Takes the accumulators out, synchronously (a snapshot captured inside a step); `read` them later. */
+  take(): Accumulator[] {
     const accs = [...this.layouts.values()];
     this.layouts.clear();
+    return accs;
+  }
+
+  /** Reads the figures of every weight from taken accumulators, with one download, and frees them. */
+  static async read(accs: Accumulator[]): Promise<Map<string, RunningFigures>> {
     const result = new Map<string, RunningFigures>();
     if (accs.length === 0) return result;
     let values: Float32Array;
@@ -161,6 +166,11 @@ export class StepFigures {
       offset = unitOffset;
     }
     return result;
+  }
+
+  /** Frees taken accumulators without reading them. */
+  static discard(accs: Accumulator[]): void {
+    for (const a of accs) tf.dispose([a.max, a.sum]);
   }
 
   /** Frees the accumulators without reading them, and the rows of ones. Idempotent. */

@@ -9,7 +9,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { HistoryDocument } from '../history-types';
 import { SCHEMA_VERSION } from '../history-types';
-import { upgradeFromVersion1 } from './upgrade';
+import { upgradeToCurrent } from './upgrade';
 
 /** A history file that cannot be read, with the file's path in `file`. */
 export class HistoryFileError extends Error {
@@ -41,6 +41,8 @@ function describeError(error: ErrorObject): string {
 function checkConsistency(doc: HistoryDocument): string | null {
   const length = doc.series.epoch.length;
   if (doc.series.batch.length !== length) return `/series/batch has ${doc.series.batch.length} entries where /series/epoch has ${length}`;
+  const steps = doc.series.step;
+  if (steps !== undefined && steps.length !== length) return `/series/step has ${steps.length} entries where /series/epoch has ${length}`;
   for (const group of ['weights', 'gradients'] as const) {
     for (const [name, columns] of Object.entries(doc.series[group] ?? {})) {
       for (const [key, values] of Object.entries(columns as Record<string, unknown[]>)) {
@@ -53,7 +55,8 @@ function checkConsistency(doc: HistoryDocument): string | null {
     if (!Number.isInteger(s.index) || s.index <= previous || s.index >= length) {
       return `/snapshots/${i}/index is ${s.index}: indices must increase, from 0 to ${length - 1} (the snapshots of /series)`;
     }
-    if (s.epoch !== doc.series.epoch[s.index] || (s.batch ?? null) !== doc.series.batch[s.index]) {
+    if (s.epoch !== doc.series.epoch[s.index] || (s.batch ?? null) !== doc.series.batch[s.index]
+      || (s.step ?? null) !== (steps?.[s.index] ?? null)) {
       return `/snapshots/${i} (epoch ${s.epoch}) does not match /series at index ${s.index} (epoch ${doc.series.epoch[s.index]})`;
     }
     previous = s.index;
@@ -71,9 +74,7 @@ export function parseHistory(value: unknown, file: string): HistoryDocument {
     const newer = typeof version === 'number' && version > SCHEMA_VERSION;
     throw new HistoryFileError(file, `schemaVersion ${JSON.stringify(version)} is not one this version reads (1 to ${SCHEMA_VERSION})${newer ? ': it was written by a newer tfjs-param-monitor; upgrade it' : ''}`);
   }
-  // Version 3 only added optional fields: a version 2 document is one once its version is raised.
-  const v2 = version === 1 ? upgradeFromVersion1(value as Record<string, unknown>) : value as Record<string, unknown>;
-  const doc: unknown = v2.schemaVersion === 2 ? { ...v2, schemaVersion: SCHEMA_VERSION } : v2;
+  const doc: unknown = upgradeToCurrent(value as Record<string, unknown>);
   const error = validate(doc);
   if (error) throw new HistoryFileError(file, `not a valid history document: ${describeError(error)}`);
   const inconsistent = checkConsistency(doc as HistoryDocument);

@@ -38,16 +38,21 @@ export class HistoryRecorder {
     return this.alertList;
   }
 
-  startRun(startEpoch: number): void {
-    this.runs.push({ startEpoch, endEpoch: null, startTime: new Date().toISOString(), endTime: null });
+  /** A `fit` call begins, or with `startStep` a custom loop is attached. */
+  startRun(startEpoch: number, startStep?: number): void {
+    this.runs.push({
+      startEpoch, endEpoch: null, startTime: new Date().toISOString(), endTime: null,
+      ...(startStep === undefined ? {} : { startStep, endStep: null }),
+    });
     this.changes += 1;
   }
 
-  endRun(endEpoch: number): void {
+  endRun(endEpoch: number, endStep?: number): void {
     const run = this.runs[this.runs.length - 1];
     if (!run) return;
     run.endEpoch = endEpoch;
     run.endTime = new Date().toISOString();
+    if (endStep !== undefined) run.endStep = endStep;
     this.changes += 1;
   }
 
@@ -72,7 +77,7 @@ export class HistoryRecorder {
     gradients?: Record<string, GradientStats> | null,
   ): Snapshot {
     this.changes += 1;
-    const index = this.series.append(fields.epoch, fields.batch, stats, gradients ?? undefined);
+    const index = this.series.append(fields.epoch, fields.batch, stats, fields.step, gradients ?? undefined);
     const snapshot: Snapshot = { index, ...fields, stats, ...(gradients ? { gradients } : {}) };
     this.thinning.add(snapshot);
     return snapshot;

@@ -83,6 +83,9 @@ export class SeriesRecorder {
   private length = 0;
   private readonly epochs = new Column(64);
   private readonly batches = new Column(64);
+  private readonly steps = new Column(64);
+  /** Whether any snapshot had a step: only then does the document carry the `step` column. */
+  private stepped = false;
   private readonly weights = new ColumnGroup(SERIES_COLUMNS);
   private readonly gradients = new ColumnGroup(GRADIENT_COLUMNS);
 
@@ -92,13 +95,19 @@ export class SeriesRecorder {
   }
 
   /** Appends one snapshot's statistics (and its gradients, option `gradients`); returns its index. */
-  append(epoch: number, batch: number | undefined, stats: Record<string, WeightStats>, gradients?: Record<string, GradientStats>): number {
+  append(
+    epoch: number, batch: number | undefined, stats: Record<string, WeightStats>, step?: number,
+    gradients?: Record<string, GradientStats>,
+  ): number {
     const index = this.length;
     this.length += 1;
     this.epochs.ensure(this.length);
     this.batches.ensure(this.length);
+    this.steps.ensure(this.length);
     this.epochs.data[index] = epoch;
     this.batches.data[index] = batch ?? NaN;
+    this.steps.data[index] = step ?? NaN;
+    if (step !== undefined) this.stepped = true;
     const capacity = this.epochs.data.length;
     for (const [name, s] of Object.entries(stats)) this.weights.write(name, index, capacity, columnsOf(s));
     for (const [name, g] of Object.entries(gradients ?? {})) this.gradients.write(name, index, capacity, gradientColumnsOf(g));
@@ -107,7 +116,8 @@ export class SeriesRecorder {
 
   /** Bytes held by the series: 88 per weight per snapshot, as the README says (tested). */
   bytes(): number {
-    return this.epochs.data.byteLength + this.batches.data.byteLength + this.weights.bytes() + this.gradients.bytes();
+    return this.epochs.data.byteLength + this.batches.data.byteLength + this.steps.data.byteLength
+      + this.weights.bytes() + this.gradients.bytes();
   }
 
   toJSON(): HistorySeries {
@@ -119,6 +129,7 @@ export class SeriesRecorder {
     return {
       epoch: Array.from(this.epochs.data.subarray(0, this.length)),
       batch: Array.from(this.batches.data.subarray(0, this.length), plain),
+      ...(this.stepped ? { step: Array.from(this.steps.data.subarray(0, this.length), plain) } : {}),
       weights,
       ...(this.gradients.size > 0 ? { gradients: this.gradients.toJSON(this.length, rounded) } : {}),
     };

@@ -1,8 +1,12 @@
 /**
+ * Brings an older history document up to the current version. Version 3 only added optional
+ * fields (custom-loop steps, shared weights), so a version 2 document is a version 3 one as it is.
+ *
  * Brings a version 1 history document (written before `series` and `Snapshot.index` existed) up
  * to version 2. Version 1 kept every snapshot, so the series are derived from them exactly.
  * Only touches what is shaped as expected: anything else is left for the schema to report.
  */
+import { SCHEMA_VERSION } from '../history-types';
 import { SeriesRecorder } from './series';
 
 type Json = Record<string, unknown>;
@@ -25,4 +29,10 @@ export function upgradeFromVersion1(doc: Json): Json {
     snapshots: indexed,
     series: series.toJSON(),
   };
+}
+
+/** A document of any version this one reads, as the current version (see `SCHEMA_VERSION`). */
+export function upgradeToCurrent(doc: Json): Json {
+  const v2 = doc.schemaVersion === 1 ? upgradeFromVersion1(doc) : doc;
+  return v2.schemaVersion === 2 ? { ...v2, schemaVersion: SCHEMA_VERSION } : v2;
 }

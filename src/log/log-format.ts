@@ -30,11 +30,12 @@ export function largestDrift(snapshot: Snapshot): { weight: string; relative: nu
 }
 
 export function snapshotLine(snapshot: Snapshot, alerts: Alert[]): string {
-  const where = snapshot.batch !== undefined ? `epoch ${snapshot.epoch} batch ${snapshot.batch}` : `epoch ${snapshot.epoch}`;
+  const where = snapshotPlace(snapshot);
   const drift = largestDrift(snapshot);
   const count = (severity: string) => alerts.filter((a) => a.severity === severity && a.status !== 'cleared').length;
+  const initial = snapshot.step !== undefined ? snapshot.step === 0 : snapshot.epoch === 0 && snapshot.batch === undefined;
   return [
-    where + (snapshot.epoch === 0 && snapshot.batch === undefined ? ' (initial weights)' : ''),
+    where + (initial ? ' (initial weights)' : ''),
     `${Object.keys(snapshot.stats).length} weights`,
     drift ? `max drift ${formatNumber(drift.relative)} (${drift.weight})` : 'max drift -',
     `alerts: ${count('error')} error, ${count('warn')} warn`,
@@ -42,9 +43,15 @@ export function snapshotLine(snapshot: Snapshot, alerts: Alert[]): string {
   ].join(' | ');
 }
 
+/** `step 120` for a custom loop's snapshot, `epoch 3 batch 120` with `everyBatches`, else `epoch 3`. */
+function snapshotPlace(snapshot: Snapshot): string {
+  if (snapshot.step !== undefined) return snapshot.epoch > 0 ? `step ${snapshot.step} epoch ${snapshot.epoch}` : `step ${snapshot.step}`;
+  return snapshot.batch !== undefined ? `epoch ${snapshot.epoch} batch ${snapshot.batch}` : `epoch ${snapshot.epoch}`;
+}
+
 export function weightLine(snapshot: Snapshot, name: string): string {
   const s = snapshot.stats[name];
-  return `epoch ${snapshot.epoch} ${name}: mean ${formatNumber(s.mean)} std ${formatNumber(s.std)} ` +
+  return `${snapshot.step !== undefined ? snapshotPlace(snapshot) : `epoch ${snapshot.epoch}`} ${name}: mean ${formatNumber(s.mean)} std ${formatNumber(s.std)} ` +
     `min ${formatNumber(s.min)} max ${formatNumber(s.max)} l2 ${formatNumber(s.l2Norm)} ` +
     `zeros ${formatNumber(s.zeroFraction)} nan ${s.nanCount} inf ${s.infCount} ` +
     `drift ${formatNumber(s.drift?.relative)} fromStart ${formatNumber(s.fromStart?.relative)}`;
@@ -79,5 +86,6 @@ export function summaryTable(model: ModelRecord, weights: WeightRecord[], last: 
     rows.push([layer.name, layer.class, grouped(layer.params), formatNumber(mean), formatNumber(std), formatNumber(drift), String(raised)]);
   }
   const trainable = weights.filter((w) => w.trainable).length;
-  return `parameter summary (${weights.length} weights, ${trainable} trainable)\n${pad(rows)}`;
+  const shared = weights.filter((w) => !w.trainable && (w.sharedWith?.length ?? 0) > 0).length;
+  return `parameter summary (${weights.length} weights, ${trainable} trainable${shared > 0 ? `, ${shared} trained through ${[...new Set(weights.flatMap((w) => (w.trainable ? [] : w.sharedWith ?? [])))].join(', ')}` : ''})\n${pad(rows)}`;
 }

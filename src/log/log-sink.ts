@@ -12,13 +12,17 @@ export type Level = 'error' | 'warn' | 'info' | 'debug';
 /** Structured metadata carried by every record, so that logs can be queried. */
 export type Meta = Record<string, unknown>;
 
-const consoleFormat = winston.format.printf(({ level, message }) => `[param-monitor] ${level}: ${String(message)}`);
-
-/** The default console logger: readable lines, level `info`. */
-export function createConsoleLogger(): winston.Logger {
+/**
+ * The default console logger: readable lines, level `info`. With a model name (the `model`
+ * option), its lines say which model they are about: two monitors side by side (a GAN's
+ * discriminator and combined model) write `[param-monitor discriminator]` and
+ * `[param-monitor combined]`.
+ */
+export function createConsoleLogger(modelName?: string): winston.Logger {
+  const label = modelName === undefined ? '[param-monitor]' : `[param-monitor ${modelName}]`;
   return winston.createLogger({
     level: 'info',
-    format: consoleFormat,
+    format: winston.format.printf(({ level, message }) => `${label} ${level}: ${String(message)}`),
     transports: [new winston.transports.Console()],
   });
 }
@@ -27,10 +31,10 @@ export class LogSink {
   private readonly loggers: winston.Logger[] = [];
   private file: JsonLinesFile | null = null;
 
-  constructor(options: Pick<ResolvedCoreOptions, 'logger' | 'logFile'>) {
+  constructor(options: Pick<ResolvedCoreOptions, 'logger' | 'logFile' | 'model'>) {
     if (options.logger !== false) {
       if (options.logger) this.loggers.push(options.logger);
-      else this.loggers.push(createConsoleLogger());
+      else this.loggers.push(createConsoleLogger(options.model?.name));
     }
     if (options.logFile !== undefined) this.file = new JsonLinesFile(options.logFile);
   }

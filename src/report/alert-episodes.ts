@@ -3,6 +3,7 @@
  * epoch it cleared (or the end of the history when it never did).
  */
 import type { AlertKind, AlertSeverity, HistoryDocument } from '../history-types';
+import { historyAxis } from '../history/axis';
 
 export interface AlertEpisode {
   kind: AlertKind;
@@ -11,7 +12,7 @@ export interface AlertEpisode {
   weight: string | null;
   layer: string | null;
   from: number;
-  /** Epoch it cleared at, or the last epoch of the history when it still held. */
+  /** Where it cleared, or the end of the history when it still held (epochs, or steps for a custom loop). */
   to: number;
   cleared: boolean;
   /** The message of the alert that started it. */
@@ -20,8 +21,8 @@ export interface AlertEpisode {
 
 /** Episodes in the order they started. */
 export function alertEpisodes(history: HistoryDocument): AlertEpisode[] {
-  const epochs = history.series.epoch;
-  const lastEpoch = epochs.length === 0 ? 0 : epochs[epochs.length - 1];
+  const axis = historyAxis(history);
+  const lastEpoch = axis.values.length === 0 ? 0 : axis.values[axis.values.length - 1];
   const episodes: AlertEpisode[] = [];
   const open = new Map<string, AlertEpisode>();
   for (const alert of history.alerts) {
@@ -29,14 +30,14 @@ export function alertEpisodes(history: HistoryDocument): AlertEpisode[] {
     if (alert.status === 'started') {
       const episode: AlertEpisode = {
         kind: alert.kind, severity: alert.severity, weight: alert.weight, layer: alert.layer,
-        from: alert.epoch, to: Math.max(alert.epoch, lastEpoch), cleared: false, message: alert.message,
+        from: axis.at(alert), to: Math.max(axis.at(alert), lastEpoch), cleared: false, message: alert.message,
       };
       episodes.push(episode);
       open.set(key, episode);
     } else if (alert.status === 'cleared') {
       const episode = open.get(key);
       if (episode !== undefined) {
-        episode.to = alert.epoch;
+        episode.to = axis.at(alert);
         episode.cleared = true;
         open.delete(key);
       }

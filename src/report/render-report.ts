@@ -3,6 +3,7 @@
  * script allowed by hash; nothing fetched from the network). What a user looks for first comes
  * first: the alert timeline and the layers with alerts, then the census, then every weight.
  */
+import { historyAxis } from '../history/axis';
 import { alertEpisodes } from './alert-episodes';
 import { alertTimeline } from './alert-timeline';
 import { escapeHtml } from './escape-html';
@@ -63,7 +64,8 @@ function censusTable(history: HistoryDocument, rows: WeightSummary[]): string {
 export function renderReport(history: HistoryDocument, options: ReportOptions): string {
   const rows = weightSummaries(history);
   const episodes = alertEpisodes(history);
-  const epochs = history.series.epoch;
+  const axis = historyAxis(history);
+  const epochs = axis.values;
   const first = epochs.length === 0 ? 0 : epochs[0];
   const last = epochs.length === 0 ? 0 : epochs[epochs.length - 1];
   const alerted = rows.filter((r) => r.alerts > 0);
@@ -84,7 +86,7 @@ export function renderReport(history: HistoryDocument, options: ReportOptions): 
 <div class="cards">${card('parameters', formatCount(history.model.totalParams))}${card('weights watched', String(rows.length))}` +
     `${card('snapshots', String(epochs.length))}${card('alerts started', String(episodes.length), serious)}` +
     `${card('weights with alerts', String(alerted.length), serious)}</div>
-<h2>Alert timeline</h2>${alertTimeline(episodes, first, last)}
+<h2>Alert timeline</h2>${alertTimeline(episodes, first, last, axis.unit)}
 <h2>Layers and census</h2>${censusTable(history, rows)}
 <h2>Weights</h2>
 <div class="filter"><input id="filter" type="search" placeholder="Filter weights by name" aria-label="Filter weights by name">` +

@@ -8,7 +8,7 @@ import type { Histogram } from '../history-types';
 import { extent, FRAME, tickLabel } from './svg-scale';
 import { escapeHtml } from './escape-html';
 
-/** A snapshot's histogram of one weight, at the epoch it was taken. */
+/** A snapshot's histogram of one weight, at the epoch (or step, in a custom loop) it was taken. */
 export interface HistogramColumn {
   epoch: number;
   /** The snapshot's position among all snapshots taken (`Snapshot.index`). */
@@ -59,7 +59,7 @@ function evenly<T>(items: T[], max: number): T[] {
  * The heat map over `taken` snapshots, or null when no snapshot has a finite element. Long runs
  * keep only some snapshots whole: a kept column stretches until the next kept one.
  */
-export function histogramHeatmap(all: HistogramColumn[], taken: number): string | null {
+export function histogramHeatmap(all: HistogramColumn[], taken: number, axisUnit: 'epoch' | 'step' = 'epoch'): string | null {
   const columns = evenly(all, MAX_COLUMNS);
   const ranged = columns.filter((c) => c.histogram.min !== null && c.histogram.max !== null);
   if (ranged.length === 0) return null;
@@ -95,7 +95,7 @@ export function histogramHeatmap(all: HistogramColumn[], taken: number): string 
   const last = columns[columns.length - 1].epoch;
   const labels = `<text class="tick" x="${LEFT - 4}" y="${TOP + 8}" text-anchor="end">${escapeHtml(tickLabel(hi))}</text>` +
     `<text class="tick" x="${LEFT - 4}" y="${H - BOTTOM}" text-anchor="end">${escapeHtml(tickLabel(lo))}</text>` +
-    `<text class="tick" x="${LEFT}" y="${H - 6}">epoch ${first}</text>` +
+    `<text class="tick" x="${LEFT}" y="${H - 6}">${axisUnit} ${first}</text>` +
     (last !== first ? `<text class="tick" x="${W - RIGHT}" y="${H - 6}" text-anchor="end">${last}</text>` : '');
   return `<svg class="chart heat" viewBox="0 0 ${W} ${H}" role="img" preserveAspectRatio="xMidYMid meet">` +
     `<rect class="frame" x="${LEFT}" y="${TOP}" width="${W - LEFT - RIGHT}" height="${H - TOP - BOTTOM}"/>` +

@@ -19,6 +19,8 @@ export interface LineChartOptions {
   x: number[];
   series: LineSeries[];
   log?: boolean;
+  /** What `x` counts, for its labels. @default 'epoch' */
+  unit?: 'epoch' | 'step';
   /** Positions (snapshot indices) to mark with a dashed vertical line: where a later `fit` call began. */
   marks?: number[];
 }
@@ -74,7 +76,7 @@ export function lineChart(options: LineChartOptions): string | null {
     `<text class="tick" x="${LEFT - 4}" y="${f(y.at(t.value) + 3)}" text-anchor="end">${escapeHtml(t.label)}</text>`).join('');
   const first = options.x[0];
   const last = options.x[options.x.length - 1];
-  const xLabels = `<text class="tick" x="${LEFT}" y="${H - 6}">epoch ${first}</text>` +
+  const xLabels = `<text class="tick" x="${LEFT}" y="${H - 6}">${options.unit ?? 'epoch'} ${first}</text>` +
     (last !== first ? `<text class="tick" x="${W - RIGHT}" y="${H - 6}" text-anchor="end">${last}</text>` : '');
   const lines = options.series.map((s) => segments(s.values, log, x.at, y.at).map((points) => (points.length === 1
     ? `<circle cx="${points[0].split(',')[0]}" cy="${points[0].split(',')[1]}" r="2.5" fill="${s.color}"/>`

@@ -7,6 +7,7 @@
 import { escapeHtml } from './escape-html';
 import { formatCount, formatShape, formatStat } from './format';
 import type { HistoryDocument } from '../history-types';
+import { historyAxis, type HistoryAxis } from '../history/axis';
 import { histogramHeatmap } from './svg-heatmap';
 import { extent } from './svg-scale';
 import { legend, lineChart, type LineSeries } from './svg-line-chart';
@@ -18,15 +19,18 @@ const GREEN = '#2ca02c';
 const RED = '#d62728';
 const GREY = '#7f7f7f';
 
-/** Where each `fit` call after the first began, as snapshot indices. */
-function runStarts(history: HistoryDocument): number[] {
+/** Where each `fit` call (or `attach()`) after the first began, as snapshot indices. */
+function runStarts(history: HistoryDocument, axis: HistoryAxis): number[] {
   return history.runs.slice(1)
-    .map((run) => history.series.epoch.findIndex((epoch) => epoch === run.startEpoch))
+    .map((run) => axis.values.findIndex((at) => at === axis.at({ epoch: run.startEpoch, step: run.startStep })))
     .filter((i) => i > 0);
 }
 
-function figure(caption: string, series: LineSeries[], x: number[], marks: number[], log = false): string {
-  const svg = lineChart({ x, series, log, marks });
+/** The snapshots' places on the axis, and its unit. */
+type Axis = { x: number[]; unit: 'epoch' | 'step' };
+
+function figure(caption: string, series: LineSeries[], { x, unit }: Axis, marks: number[], log = false): string {
+  const svg = lineChart({ x, series, log, marks, unit });
   if (svg === null) return '';
   const zeros = log ? series[0].values.filter((v) => v === 0).length : 0;
   const note = zeros === 0 ? '' : `<div class="note">${series[0].label}: 0 at ${zeros} snapshot${zeros === 1 ? '' : 's'} (not drawn on a log scale)</div>`;
@@ -43,15 +47,16 @@ function spansDecades(values: (number | null)[]): boolean {
 }
 
 /** A chart of one positive statistic, on a log axis when it spans decades. */
-function positiveFigure(caption: string, label: string, values: (number | null)[], x: number[], marks: number[]): string {
+function positiveFigure(caption: string, label: string, values: (number | null)[], x: Axis, marks: number[]): string {
   const log = spansDecades(values);
   return figure(log ? `${caption} (log scale)` : caption, [{ label, color: BLUE, values }], x, marks, log);
 }
 
 export function weightSection(history: HistoryDocument, row: WeightSummary, open: boolean): string {
   const s = history.series.weights[row.name];
-  const x = history.series.epoch;
-  const marks = runStarts(history);
+  const axis = historyAxis(history);
+  const x: Axis = { x: axis.values, unit: axis.unit };
+  const marks = runStarts(history, axis);
   const charts: string[] = [];
   if (s !== undefined) {
     charts.push(figure('Mean, min, max', [
@@ -82,14 +87,15 @@ export function weightSection(history: HistoryDocument, row: WeightSummary, open
   }
   const columns = history.snapshots.flatMap((snap) => {
     const stats = snap.stats[row.name];
-    return stats === undefined ? [] : [{ epoch: snap.epoch, index: snap.index, histogram: stats.histogram }];
+    return stats === undefined ? [] : [{ epoch: axis.at(snap), index: snap.index, histogram: stats.histogram }];
   });
-  const heat = histogramHeatmap(columns, x.length);
-  const kept = columns.length < x.length ? `<div class="note">histograms of ${columns.length} of ${x.length} snapshots (the rest thinned, see maxSnapshots)</div>` : '';
-  if (heat !== null) charts.push(`<figure><figcaption>Distribution over epochs (darker: more elements)</figcaption>${heat}${kept}</figure>`);
+  const taken = axis.values.length;
+  const heat = histogramHeatmap(columns, taken, axis.unit);
+  const kept = columns.length < taken ? `<div class="note">histograms of ${columns.length} of ${taken} snapshots (the rest thinned, see maxSnapshots)</div>` : '';
+  if (heat !== null) charts.push(`<figure><figcaption>Distribution over ${axis.unit}s (darker: more elements)</figcaption>${heat}${kept}</figure>`);
   const badge = row.alerts === 0 ? '' : `<span class="kind ${row.worstSeverity}">${row.alerts} alert${row.alerts === 1 ? '' : 's'}</span>`;
   const facts = [`layer ${escapeHtml(row.layer)}`, formatShape(row.shape), `${formatCount(row.params)} params`,
-    row.trainable ? 'trainable' : 'not trainable', `mean ${formatStat(row.mean)}`, `std ${formatStat(row.std)}`,
+    row.trainable ? 'trainable' : row.sharedWith ? `trained through ${escapeHtml(row.sharedWith.join(', '))}` : 'not trainable', `mean ${formatStat(row.mean)}`, `std ${formatStat(row.std)}`,
     `max drift ${formatStat(row.maxDrift)}`].join(' · ');
   const body = charts.filter((c) => c !== '').join('');
   return `<details class="weight" data-name="${escapeHtml(row.name.toLowerCase())}"${open ? ' open' : ''}>` +

@@ -10,6 +10,8 @@ export interface WeightSummary {
   shape: number[];
   params: number;
   trainable: boolean;
+  /** The other models that train it, when it is frozen here but shared (`WeightRecord.sharedWith`). */
+  sharedWith?: string[];
   /** Statistics at the last snapshot; null when absent or not finite there. */
   mean: number | null;
   std: number | null;
@@ -89,7 +91,7 @@ export function weightSummaries(history: HistoryDocument): WeightSummary[] {
     const drift = series ? largest(series.driftRelative, history.series.epoch) : { value: null, epoch: null };
     const gradient = history.series.gradients?.[w.name];
     return {
-      name: w.name, layer: w.layer, shape: w.shape, params: w.size, trainable: w.trainable,
+      name: w.name, layer: w.layer, shape: w.shape, params: w.size, trainable: w.trainable, ...(w.sharedWith ? { sharedWith: w.sharedWith } : {}),
       mean: lastValue(series?.mean), std: lastValue(series?.std), min: lastValue(series?.min), max: lastValue(series?.max),
       zeroFraction: lastValue(series?.zeroFraction), nanCount: lastValue(series?.nanCount), infCount: lastValue(series?.infCount),
       lastDrift: lastValue(series?.driftRelative), maxDrift: drift.value, maxDriftEpoch: drift.epoch,

@@ -51,6 +51,6 @@ describe('SeriesRecorder', () => {
     expect(json.epoch).toHaveLength(10_000);
     expect(json.weights.b.mean[9_999]).toBe(-9_999);
     const capacity = 16_384;
-    expect(series.bytes()).toBe(capacity * 8 * 2 + capacity * 88 * 2);
+    expect(series.bytes()).toBe(capacity * 8 * 3 + capacity * 88 * 2); // epoch, batch and step columns
   });
 });

@@ -22,8 +22,12 @@ export const frozenByDesignRule: WeightRule<MeasuredVerdict> = {
     return { holds: unchanged, value: stats.drift?.changedFraction ?? null, threshold: 0 };
   },
   explain(verdict, { record }) {
-    return measured(verdict, verdict.holds
-      ? `is not trainable (${frozenReason(record as WeightRecord)}) and has not changed, as expected`
-      : 'is not trainable but changed');
+    if (!verdict.holds) return measured(verdict, 'is not trainable but changed');
+    // Compiled while trainable, frozen since (a GAN's `discriminator.trainable = false`): the
+    // optimizer's list has it, but `variableGrads` drops a non-trainable variable.
+    const why = frozenReason(record as WeightRecord);
+    return measured(verdict, record?.optimized === true
+      ? `is not trainable (${why}) and has not changed: compile collected it for the optimizer, but it was made non-trainable since, and this model's training skips it`
+      : `is not trainable (${why}) and has not changed, as expected`);
   },
 };
