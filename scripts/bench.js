@@ -19,6 +19,12 @@
 //    batch overhead within one long fit, with the host engine on each thread (bench/within-fit.js).
 //    Times: wall, the training thread's CPU (on which the targets are judged: the measuring worker
 //    runs on another core) and the process's CPU (the total CPU cost, the worker's included).
+// 6. Wall-clock fit with a new monitor per fit, as a user trains (bench/wall-fit.js): the demo and
+//    wide MLPs on tfjs-node's `tensorflow` backend (with the device engine, tfjs-node's TensorBoard
+//    callback and the floor) and the demo MLP on wasm. `-- --wall-only` runs this part alone (and
+//    updates only its numbers in the JSON); `-- --wall-rounds N`: N rounds on the demo model
+//    (default 5), half on the wide one.
+// Parts 1-3 also run on `tensorflow` when tfjs-node loads (`npm run setup:tfjs-node`).
 'use strict';
 const fs = require('fs');
 const os = require('os');
@@ -28,11 +34,23 @@ const { snapshotVsFloor, perWeightOverhead, peers, memoryHeld } = require('./ben
 const { trainingOverhead, demoModel } = require('./bench/training');
 const { withinFitOverhead } = require('./bench/within-fit');
 const { threadCpuSource } = require('./bench/timing');
+const { wallFit } = require('./bench/wall-fit');
+
+/** Whether tfjs-node loads here (its `tensorflow` backend then joins parts 1-3 and 6). */
+const TFJS_NODE = (() => {
+  try {
+    require('@tensorflow/tfjs-node'); // eslint-disable-line global-require
+    return true;
+  } catch {
+    return false;
+  }
+})();
 
 const quick = process.argv.includes('--quick');
 const outIndex = process.argv.indexOf('--out');
 const outFile = outIndex > 0 ? process.argv[outIndex + 1] : 'bench-results.json';
 const trainingOnly = process.argv.includes('--training-only');
+const wallOnly = process.argv.includes('--wall-only');
 const secondsIndex = process.argv.indexOf('--training-seconds');
 const trainingSeconds = secondsIndex > 0 ? Number(process.argv[secondsIndex + 1]) : null;
 if (trainingSeconds !== null && !(trainingSeconds >= 0)) {
@@ -41,6 +59,7 @@ if (trainingSeconds !== null && !(trainingSeconds >= 0)) {
 /** Seconds of timed rounds per backend in part 5 (fits on cpu take 5x longer than on wasm). */
 const TRAINING_SECONDS = { wasm: 210, cpu: 300 };
 const BACKENDS = ['wasm', 'cpu'];
+const SNAPSHOT_BACKENDS = TFJS_NODE ? [...BACKENDS, 'tensorflow'] : BACKENDS;
 const SIZES = quick ? [1e5, 1e6] : [1e5, 1e6, 1e7, 5e7];
 /** The device engine takes ~2 µs per element on cpu: measured up to 1M. */
 const DEVICE_MAX = 1e6;
@@ -62,15 +81,15 @@ const table = (header, rows) => {
     // Where the training thread's CPU time is read: 'schedstat', or 'process' (no
     // /proc/thread-self/schedstat: the process's CPU time, the measuring worker's included).
     threadCpu: threadCpuSource(),
-    snapshot: [], peers: [], perWeight: [], memory: null, training: [], withinFit: [],
+    snapshot: [], peers: [], perWeight: [], memory: null, training: [], withinFit: [], wallFit: [],
   };
   console.log(`tfjs ${results.tfjs}, node ${results.node}, ${results.cores} x ${results.cpu}, load average ${results.loadAverage.map((x) => x.toFixed(1)).join(' ')}${quick ? ', --quick' : ''}\n`);
   if (results.threadCpu === 'process') {
     console.log('No /proc/thread-self/schedstat here: "training-thread CPU" below is the process\'s CPU time, which counts the measuring worker too.\n');
   }
 
-  if (!trainingOnly) {
-    for (const backend of BACKENDS) {
+  if (!trainingOnly && !wallOnly) {
+    for (const backend of SNAPSHOT_BACKENDS) {
       await tf.setBackend(backend);
       for (const n of SIZES) {
         let host;
@@ -122,6 +141,45 @@ const table = (header, rows) => {
     table(['host engine on', 'fromStart', 'copies held', 'copies / weights', 'whole wasm memory', 'staging (worker)', 'held in all', 'all / weights'], memoryRows);
   }
 
+  if (!wallOnly) await trainingParts(results);
+  await wallFitPart(results);
+
+  results.loadAverageAfter = os.loadavg();
+  if (wallOnly && fs.existsSync(outFile)) { // part 6 alone: keep the other parts' numbers
+    const kept = JSON.parse(fs.readFileSync(outFile, 'utf8'));
+    Object.assign(results, { ...kept, wallFit: results.wallFit, wallFitDate: results.date, wallFitLoadAverage: [results.loadAverage, results.loadAverageAfter] });
+  }
+  fs.writeFileSync(outFile, `${JSON.stringify(results, null, 2)}\n`);
+  console.log(`load average after: ${results.loadAverageAfter.map((x) => x.toFixed(1)).join(' ')}; written to ${outFile}`);
+})();
+
+/** Part 6: wall-clock fits with a new monitor per fit (see the header). */
+async function wallFitPart(results) {
+  const roundsIndex = process.argv.indexOf('--wall-rounds'); // rounds of the demo model (the wide one: half)
+  const demoRounds = roundsIndex > 0 ? Number(process.argv[roundsIndex + 1]) : quick ? 2 : 5;
+  const runs = [
+    ...(TFJS_NODE ? [['tensorflow', 'demo', demoRounds], ['tensorflow', 'wide', Math.max(1, Math.ceil(demoRounds / 2))]] : []),
+    ['wasm', 'demo', demoRounds],
+  ];
+  for (const [backend, model, rounds] of runs) results.wallFit.push(await wallFit(backend, model, rounds));
+  const arm = (r, name) => (r.arms[name] ? `${fmt(r.arms[name].ratio, 2)} / ${fmt(r.arms[name].cpuRatio, 2)}` : 'n/a');
+  console.log('Wall-clock fit with a new monitor per fit: 2,000 MNIST digits, batch 64, 2-epoch fits, the arms in a random order each round; '
+    + 'ratio = median over rounds of the fit time over the plain fit\'s in the same round. Floor: at every batch, one dataSync() of each weight and one fused JS pass over it and its two copies. '
+    + 'TB: tfjs-node\'s tensorBoard callback with histogramFreq 1. Each cell: wall ratio / process CPU ratio (every thread: the work done, less sensitive to other jobs than wall time). '
+    + 'Load average (1 min) at the start and end of each row in the JSON.\n');
+  table(['backend', 'model', 'rounds', 'plain fit (ms)', 'every epoch', 'every 10 batches', 'every batch, worker', 'every batch, main', 'every batch, auto',
+    'floor (every batch)', 'device engine, every epoch', 'device engine, every batch', 'TB histograms per epoch'],
+  results.wallFit.map((r) => [r.backend, r.model, r.rounds, fmt(r.arms.plain.medianMs, 0), arm(r, 'everyEpoch'), arm(r, 'every10Batches'),
+    arm(r, 'everyBatchWorker'), arm(r, 'everyBatchMain'), arm(r, 'everyBatchAuto'), arm(r, 'floor'),
+    arm(r, 'deviceEveryEpoch'), arm(r, 'deviceEveryBatch'), arm(r, 'tensorBoard')]));
+  const share = (r, name) => (r.arms[name] && r.arms[name].snapshotShare !== null ? `${fmt(100 * r.arms[name].snapshotShare, 1)}%` : 'n/a');
+  console.log('The snapshots\' own time on the training thread (their computeMs), as a share of the same fit (median over rounds):\n');
+  const monitorArms = ['everyEpoch', 'every10Batches', 'everyBatchWorker', 'everyBatchMain', 'everyBatchAuto', 'deviceEveryEpoch', 'deviceEveryBatch'];
+  table(['backend', 'model', ...monitorArms], results.wallFit.map((r) => [r.backend, r.model, ...monitorArms.map((a) => share(r, a))]));
+}
+
+/** Parts 5: training overhead on the demo model, by CPU time, across fits and within one fit. */
+async function trainingParts(results) {
   for (const backend of BACKENDS) {
     const seconds = trainingSeconds ?? (quick ? 0 : TRAINING_SECONDS[backend]);
     results.training.push(await trainingOverhead(backend, quick ? { digits: 500, maxRounds: 3, seconds } : { seconds }));
@@ -176,8 +234,4 @@ const table = (header, rows) => {
       return [r.backend, thread === 'main' ? 'training thread' : 'worker', r.epochs, r.pairs, `${ci(onOff.cpu)} ${onOff.verdict}`, ci(r.aa.cpu),
         ci(onOff.processCpu), ci(r.aa.processCpu), ci(onOff.wall), ci(r.aa.wall)];
     })));
-
-  results.loadAverageAfter = os.loadavg();
-  fs.writeFileSync(outFile, `${JSON.stringify(results, null, 2)}\n`);
-  console.log(`load average after: ${results.loadAverageAfter.map((x) => x.toFixed(1)).join(' ')}; written to ${outFile}`);
-})();
+}

@@ -75,7 +75,8 @@ export class ParamMonitor extends tf.Callback {
     super();
     this.options = validateMonitorOptions(options);
     this.store = new SnapshotStore({ bins: this.options.bins, zeroTolerance: this.options.zeroTolerance }, this.options.statsOn, {
-      fromStart: this.options.fromStart, thread: this.options.thread,
+      fromStart: this.options.fromStart,
+      thread: this.options.thread === 'worker' && this.options.threadAuto ? 'auto' : this.options.thread,
     });
     this.engine = new AlertEngine(this.options.alerts);
     this.gradients = !this.options.gradients ? null : gradientRecorderFor({
@@ -461,7 +462,8 @@ export class ParamMonitor extends tf.Callback {
         everyEpochs: this.options.everyEpochs, everyBatches: this.options.everyBatches,
         ...(this.steps.used ? { everySteps: this.options.steps.everySteps } : {}),
         statsOn: this.options.statsOn, maxSnapshots: this.options.maxSnapshots, fromStart: this.options.fromStart,
-        thread: this.options.thread, ...(this.options.gradients ? { gradients: true } : {}),
+        thread: this.options.thread === 'worker' && this.options.threadAuto && !this.store.autoWorker ? 'main' : this.options.thread,
+        ...(this.options.gradients ? { gradients: true } : {}),
       },
       model: this.census?.model ?? { name: '', totalParams: 0, trainableParams: 0, nonTrainableParams: 0, layers: [] },
       weights: this.census ? this.census.weights.map((w) => w.record) : [],

@@ -34,10 +34,11 @@ export interface CoreOptions {
   everyBatches?: number;
   /**
    * Where the statistics are computed: `'device'`, with tensor ops on the backend that trains the
-   * model (on tfjs-node-gpu only a small vector per weight leaves the GPU); `'host'`, with two
-   * fused passes (WebAssembly SIMD) over the weights in host memory; `'auto'`, host on the `cpu`
-   * and `wasm` backends and tfjs-node's CPU backend (whose tensors live in host memory; 20-300x
-   * faster there, see `npm run bench`) and device elsewhere, except on `webgl` with half-float
+   * model (on a GPU only small vectors leave it, and the copies kept for drift stay in GPU
+   * memory); `'host'`, with two fused passes (WebAssembly SIMD) over the weights in host memory;
+   * `'auto'`, host on the `cpu` and `wasm` backends and on tfjs-node, CPU or GPU (on a GPU one
+   * download of each weight per snapshot, measured on the CPU that GPU training leaves idle, the
+   * copies out of GPU memory; docs/statistics.md) and device elsewhere, except on `webgl` with half-float
    * textures, where the device engine cannot run (docs/browser.md). Both give the same results to
    * float32 rounding.
    * @default 'auto'
@@ -48,8 +49,10 @@ export interface CoreOptions {
    * worker thread, which keeps the copies of the weights: a snapshot then costs the training
    * thread one copy of the weights, and they are measured on another core while the next batch
    * trains; `'main'`, on the training thread, before the callback returns; `'auto'`, the worker
-   * when snapshots follow batches (`everyBatches`) and the process has two cores or more, the
-   * training thread otherwise. The worker holds the weights' bytes once more (the memory they are
+   * when snapshots follow batches (`everyBatches`), the process has two cores or more and the
+   * backend leaves a core idle (`cpu`, `wasm`; not tfjs-node's `tensorflow`, whose thread pool
+   * already uses every core), the training thread otherwise; while the worker starts (28-50 ms),
+   * `'auto'` measures on the training thread instead of making a batch wait for it. The worker holds the weights' bytes once more (the memory they are
    * copied into for it).
    * On the worker, a batch snapshot's statistics, alerts, log line and `stopOn` come at the end of
    * the next batch (or at the end of `fit`, and whenever the history is read); snapshots taken at
@@ -127,8 +130,13 @@ export interface ResolvedCoreOptions {
   everyEpochs: number | null;
   everyBatches: number | null;
   statsOn: StatsOn;
-  /** `'auto'` resolved: whether the host engine measures on the worker. */
+  /**
+   * `'auto'` resolved: whether the host engine may measure on the worker. With `threadAuto`, only
+   * where it wins on the backend of the snapshot (src/stats/thread-choice.ts).
+   */
   thread: 'main' | 'worker';
+  /** Whether `thread` was left to `'auto'`. */
+  threadAuto: boolean;
   logger: Logger | false | undefined;
   logFile: string | undefined;
   output: string | undefined;

@@ -77,6 +77,7 @@ export function validateCoreOptions(options: CoreOptions): ResolvedCoreOptions {
     everyBatches: everyBatches === undefined ? null : positiveInteger('everyBatches', everyBatches, Number.MAX_SAFE_INTEGER),
     statsOn: statsOn ?? 'auto',
     thread: thread === 'main' || thread === 'worker' ? thread : everyBatches !== undefined && cores() >= 2 ? 'worker' : 'main',
+    threadAuto: thread === undefined || thread === 'auto',
     logger,
     ...files,
     maxSnapshots: maxSnapshots === undefined ? 1000 : positiveInteger('maxSnapshots', maxSnapshots, Number.MAX_SAFE_INTEGER, 2),

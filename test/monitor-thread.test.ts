@@ -75,7 +75,7 @@ describe.each(TEST_BACKENDS)('batch snapshots on the measuring worker, %s backen
     });
     const logs = { main: snapshotLog(() => ended), worker: snapshotLog(() => ended) };
     const onMain = paramMonitor({ everyBatches: 1, thread: 'main', logger: logs.main.logger });
-    const onWorker = paramMonitor({ everyBatches: 1, logger: logs.worker.logger }); // 'auto' on 2 cores
+    const onWorker = paramMonitor({ everyBatches: 1, thread: 'worker', logger: logs.worker.logger });
     await model.fit(xs, ys, { verbose: 0, epochs: 2, batchSize: 32, callbacks: [probe, onMain, onWorker] }); // 8 batches an epoch
     const [main, worker] = [onMain.toJSON(), onWorker.toJSON()];
     await Promise.all([onMain.dispose(), onWorker.dispose()]);
@@ -98,6 +98,36 @@ describe.each(TEST_BACKENDS)('batch snapshots on the measuring worker, %s backen
     // next one ends (the last at the end of fit, when nothing follows).
     expect(logs.main.lines).toEqual(batches.map((b) => ({ batch: b, ended: b })));
     expect(logs.worker.lines).toEqual(batches.map((b) => ({ batch: b, ended: b === 0 ? 0 : Math.min(b + 1, 16) })));
+  });
+
+  it("'auto': the worker where training leaves a core idle, never on tensorflow; the training thread while it starts", async () => {
+    const { xs, ys } = loadMnist(256, { flat: true });
+    const model = mlp();
+    let ended = 0;
+    const probe = new tf.CustomCallback({ onBatchEnd: async () => { ended += 1; } });
+    const logs = { main: snapshotLog(() => ended), auto: snapshotLog(() => ended) };
+    const onMain = paramMonitor({ everyBatches: 1, thread: 'main', logger: logs.main.logger });
+    const onAuto = paramMonitor({ everyBatches: 1, logger: logs.auto.logger });
+    await model.fit(xs, ys, { verbose: 0, epochs: 2, batchSize: 32, callbacks: [probe, onMain, onAuto] });
+    const [main, auto] = [onMain.toJSON(), onAuto.toJSON()];
+    await Promise.all([onMain.dispose(), onAuto.dispose()]);
+    model.dispose();
+    tf.dispose([xs, ys]);
+
+    expect(auto.snapshots.map((s) => s.stats)).toEqual(main.snapshots.map((s) => s.stats));
+    const late = logs.auto.lines.map(({ batch, ended: at }) => at > batch);
+    const workerUp = os.availableParallelism() >= 2 && backend !== 'tensorflow';
+    expect(auto.options.thread).toBe(workerUp ? 'worker' : 'main');
+    if (!workerUp) {
+      expect(late.every((l) => !l)).toBe(true);
+    } else {
+      // On the training thread (on time) until the worker is up (when is up to the machine's
+      // load: not asserted), then one batch later, for good.
+      const first = late.indexOf(true);
+      expect(late[0]).toBe(false);
+      if (first > 0) expect(late.slice(first, -1).every((l) => l)).toBe(true);
+      console.info(`thread 'auto' on ${backend}: the first ${first < 0 ? late.length : first} of ${late.length} snapshots on the training thread while the worker started`);
+    }
   });
 
   it('records a batch snapshot when the next batch ends, whatever everyBatches', async () => {

@@ -1,223 +1,133 @@
 /**
- * The device engine, the only module that does tensor math. Every statistic is computed with tensor ops on the
- * backend that holds the weights (so on tfjs-node-gpu the work stays on the GPU), packed into
- * one small float32 vector per weight, and all vectors of a snapshot are downloaded with one
- * `await data()`. Only plain numbers leave this module.
+ * The device engine, the only module that does tensor math: every statistic is computed with
+ * tensor ops on the backend that holds the weights (so on tfjs-node-gpu the work stays on the
+ * GPU), and only plain numbers leave it. A snapshot runs in two passes over all its weights, each
+ * ending in one download of small vectors (two `data()` calls issued together: floats and int32
+ * counts):
  *
- * Kernels used (all registered by tfjs-node 4.22's `tensorflow` backend, checked by a test):
- * IsFinite, IsNan, Select, Sum, Min, Max, Abs, Maximum, Greater, LessEqual, Equal, LogicalAnd,
- * LogicalOr, Add, Sub, Multiply, RealDiv, Square, Floor, Ceil, Log, Pow, Neg, ClipByValue, Cast,
- * Slice, Reshape, Pack, Concat, FloorDiv, Bincount (never DenseBincount, which tfjs-node lacks) and Tile for
- * broadcasting.
+ * 1. a few reductions per weight (./device-fast.ts): the sum, min and max, and the squared
+ *    differences from the copies;
+ * 2. with those as plain numbers, the centred squares, |x|, the zero count, the histogram and the
+ *    unchanged elements of the weights the fast path can measure exactly in float32, and the
+ *    general path (./device-general.ts) for the rest: int32 weights, NaN or infinite elements,
+ *    magnitudes beyond 2^-30..2^40.
+ *
+ * A weight whose differences from a copy were too small to square without underflow is measured
+ * again by the general path in a third pass (in practice never: it takes every change below
+ * 2^-40). Each intermediate is freed as soon as it is reduced; see ./device-fast.ts for the
+ * kernels and the memory, and docs/statistics.md for the counts pinned by the tests.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { DriftStats, WeightStats } from '../history-types';
-import { checkInput, emptyStats, float32AtMost, relativeTo, StatsConfig, StatsInput } from './types';
+import type { WeightStats } from '../history-types';
+import { FirstPass, firstPass, firstPassLength, readFirstPass, readSecondPass, SecondPass, secondPass } from './device-fast';
+import { decodeGeneral, generalLength, packGeneral } from './device-general';
+import { checkInput, emptyStats, StatsConfig, StatsInput } from './types';
 import { checkDeviceFloats } from './webgl-floats';
-import { maxOf, minOf } from './webgl-min-max';
 
-/** Counts travel as two float32 halves (hi * 2^16 + lo), exact up to 2^31, in the one download. */
-const INT_SPLIT = 65536;
-const FLOATS_PER_WEIGHT = 8;
-const FLOATS_PER_DIFF = 3;
-const INTS_PER_DIFF = 2;
-
-const PLAIN_SUM_MAX = 1024;
-const BLOCK = 256;
-
-/**
- * Sum of a 1-D float32 tensor in blocks of 256, recursively (three levels for 10M elements).
- * The wasm backend accumulates a reduction in one float32 running sum, whose error grows with
- * the element count (over 100x the tolerance on 3M elements of mean 5); short running sums keep
- * it at float32 rounding. Slices, not padding: PadV2 is the slowest kernel on the cpu backend.
- */
-function blockedSum(v: tf.Tensor1D): tf.Scalar {
-  const n = v.size;
-  if (n <= PLAIN_SUM_MAX) return tf.sum(v);
-  const rows = Math.floor(n / BLOCK);
-  const body = rows * BLOCK === n ? v : tf.slice(v, 0, rows * BLOCK);
-  const partials = tf.sum(tf.reshape(body, [rows, BLOCK]), 1) as tf.Tensor1D;
-  const total = blockedSum(partials);
-  return rows * BLOCK === n ? total : tf.add(total, tf.sum(tf.slice(v, rows * BLOCK)));
+/** Stacks scalars and concatenates vectors of one dtype into one tensor (null for none), freeing nothing. */
+function pack(scalars: tf.Scalar[], vectors: tf.Tensor1D[]): tf.Tensor1D | null {
+  if (scalars.length === 0 && vectors.length === 0) return null;
+  return tf.tidy(() => {
+    const parts: tf.Tensor1D[] = scalars.length > 0 ? [tf.stack(scalars) as tf.Tensor1D, ...vectors] : vectors;
+    return parts.length === 1 ? (scalars.length > 0 ? parts[0] : tf.clone(parts[0])) : tf.concat(parts);
+  });
 }
 
-/**
- * 2^-e for the power of two 2^e just above max(x), clamped to stay a normal float32. Multiplying
- * by it is exact, and brings every value into [-1, 1] so that no sum or square overflows near 3e38.
- */
-function powerOfTwoScale(maxAbs: tf.Scalar): tf.Scalar {
-  const exponent = tf.clipByValue(tf.ceil(tf.div(tf.log(safeDivisor(maxAbs)), Math.LN2)), -126, 126);
-  return tf.pow(tf.scalar(2), tf.neg(exponent));
+async function read(t: tf.Tensor1D | null): Promise<ArrayLike<number>> {
+  return t === null ? new Float32Array(0) : t.data();
 }
 
-/** x where it is positive and finite, else 1: a divisor that never yields NaN. */
-function safeDivisor(x: tf.Scalar): tf.Scalar {
-  return tf.where(tf.logicalAnd(tf.greater(x, 0), tf.isFinite(x)), x, tf.onesLike(x));
-}
-
-function flatFloat(t: tf.Tensor): tf.Tensor1D {
-  return tf.cast(tf.reshape(t, [-1]), 'float32') as tf.Tensor1D;
-}
-
-interface Parts {
-  ints: tf.Tensor[];
-  floats: tf.Scalar[];
-}
-
-/**
- * ||x - ref|| parts over the elements finite in both. Works on halves (x/2 - ref/2, exact for
- * normal numbers) so that two weights near +-3e38 cannot overflow their difference.
- */
-function diffParts(x: tf.Tensor1D, xFinite: tf.Tensor, xNaN: tf.Tensor, ref: tf.Tensor, parts: Parts, withChanged: boolean): void {
-  const r = flatFloat(ref);
-  const both = tf.logicalAnd(xFinite, tf.isFinite(r));
-  const half = tf.where(both, tf.sub(tf.mul(x, 0.5), tf.mul(r, 0.5)), tf.zerosLike(x)) as tf.Tensor1D;
-  const halfMax = tf.max(tf.abs(half)) as tf.Scalar;
-  const scale = powerOfTwoScale(halfMax);
-  const sumSq = blockedSum(tf.square(tf.mul(half, scale)) as tf.Tensor1D);
-  parts.floats.push(halfMax, scale, sumSq);
-  const unchanged = withChanged
-    ? tf.sum(tf.logicalOr(tf.equal(x, r), tf.logicalAnd(xNaN, tf.isNaN(r))))
-    : tf.scalar(0, 'int32');
-  parts.ints.push(tf.sum(both), unchanged);
-}
-
-/** The packed vector of one non-empty weight: int counts as hi/lo float pairs, then floats. */
-function packOne(input: StatsInput, config: StatsConfig): tf.Tensor1D {
-  const x = flatFloat(input.value);
-  const finite = tf.isFinite(x);
-  const nan = tf.isNaN(x);
-  const zeros = tf.zerosLike(x);
-  const count = tf.sum(finite);
-  const lo = minOf(tf.where(finite, x, tf.fill(x.shape, Infinity)));
-  const hi = maxOf(tf.where(finite, x, tf.fill(x.shape, -Infinity)));
-  // Sums run on values scaled into [-1, 1] by an exact power of two, so nothing overflows near 3e38.
-  const scale = powerOfTwoScale(tf.maximum(tf.abs(lo), tf.abs(hi)));
-  const n = tf.maximum(tf.cast(count, 'float32'), 1);
-  const xz = tf.where(finite, x, zeros) as tf.Tensor1D;
-  const half = tf.mul(xz, 0.5);
-  // Mean in two passes: a rough mean, then the mean of the residuals around it, which cancels
-  // the rounding of the first pass (the residual sum is small when the mean is far from zero).
-  const roughHalf = tf.div(tf.mul(tf.div(blockedSum(tf.mul(xz, scale) as tf.Tensor1D), n), 0.5), scale) as tf.Scalar;
-  const residual = tf.where(finite, tf.sub(half, roughHalf), zeros) as tf.Tensor1D;
-  const correction = tf.div(blockedSum(tf.mul(residual, scale) as tf.Tensor1D), n) as tf.Scalar;
-  const meanHalf = tf.add(roughHalf, tf.div(correction, scale));
-  const centred = tf.where(finite, tf.sub(half, meanHalf), zeros) as tf.Tensor1D;
-  const centredScale = powerOfTwoScale(tf.max(tf.abs(centred)) as tf.Scalar);
-  const sumSq = blockedSum(tf.square(tf.mul(centred, centredScale)) as tf.Tensor1D);
-  const absRatio = tf.div(blockedSum(tf.mul(tf.abs(xz), scale) as tf.Tensor1D), n) as tf.Scalar;
-  const zeroCount = tf.sum(tf.lessEqual(tf.abs(x), float32AtMost(config.zeroTolerance)));
-
-  // Histogram: bin = floor((x - lo) / (hi - lo) * bins), clipped so x == hi lands in the last
-  // bin; non-finite elements get index `bins`, which Bincount ignores.
-  const halfLo = tf.mul(lo, 0.5);
-  const width = tf.sub(tf.mul(hi, 0.5), halfLo) as tf.Scalar;
-  const position = tf.floor(tf.mul(tf.div(tf.sub(half, halfLo), safeDivisor(width)), config.bins));
-  const bin = tf.where(finite, tf.clipByValue(position, 0, config.bins - 1), tf.fill(x.shape, config.bins));
-  const histogram = tf.bincount(tf.cast(bin, 'int32') as tf.Tensor1D, tf.tensor1d([], 'int32'), config.bins);
-
-  const parts: Parts = {
-    ints: [tf.sum(nan), count, zeroCount],
-    floats: [lo, hi, scale, roughHalf, correction, centredScale, sumSq, absRatio],
-  };
-  if (input.previous) diffParts(x, finite, nan, input.previous, parts, true);
-  if (input.initial) diffParts(x, finite, nan, input.initial, parts, false);
-  const ints = tf.concat([tf.stack(parts.ints), histogram]);
-  // An int32 divisor keeps the split in int32 (a number divisor makes wasm work in float32); if
-  // wasm's floorDiv is off by one, `low` is still exact and absorbs it.
-  const split = tf.scalar(INT_SPLIT, 'int32');
-  const high = tf.floorDiv(ints, split);
-  const low = tf.sub(ints, tf.mul(high, split));
-  return tf.concat([tf.cast(high, 'float32'), tf.cast(low, 'float32'), tf.stack(parts.floats)]) as tf.Tensor1D;
-}
-
-function packedLength(input: StatsInput, bins: number): { ints: number; total: number } {
-  const diffs = (input.previous ? 1 : 0) + (input.initial ? 1 : 0);
-  const ints = 3 + diffs * INTS_PER_DIFF + bins;
-  return { ints, total: 2 * ints + FLOATS_PER_WEIGHT + diffs * FLOATS_PER_DIFF };
-}
-
-/** Reads one packed vector back into plain numbers, in float64. */
-function decode(input: StatsInput, v: Float32Array, config: StatsConfig): WeightStats {
-  const size = input.value.size;
-  const layout = packedLength(input, config.bins);
-  const int = (i: number) => v[i] * INT_SPLIT + v[layout.ints + i];
-  const float = (i: number) => v[2 * layout.ints + i];
-  const [nanCount, count, zeroCount] = [int(0), int(1), int(2)];
-  const diffCount = (input.previous ? 1 : 0) + (input.initial ? 1 : 0);
-  const histStart = 3 + diffCount * INTS_PER_DIFF;
-  const counts = Array.from({ length: config.bins }, (_, b) => int(histStart + b));
-  const [lo, hi, scale, roughHalf, correction, centredScale, sumSq, absRatio] =
-    Array.from({ length: FLOATS_PER_WEIGHT }, (_, i) => float(i));
-  const finite = count > 0;
-  const mean = finite ? 2 * (roughHalf + correction / scale) : null;
-  const std = finite ? (2 * Math.sqrt(sumSq / count)) / centredScale : null;
-  const stats: WeightStats = {
-    count,
-    mean,
-    std,
-    min: finite ? lo : null,
-    max: finite ? hi : null,
-    absMean: finite ? absRatio / scale : null,
-    l2Norm: mean !== null && std !== null ? Math.sqrt(count) * Math.hypot(mean, std) : null,
-    zeroCount,
-    zeroFraction: finite ? zeroCount / count : null,
-    nanCount,
-    infCount: size - count - nanCount,
-    histogram: { min: finite ? lo : null, max: finite ? hi : null, counts },
-  };
-  const diff = (k: number): { l2: number | null; maxAbs: number | null; unchanged: number } => {
-    const both = int(3 + k * INTS_PER_DIFF);
-    const [halfMax, scale, sq] = [0, 1, 2].map((j) => float(FLOATS_PER_WEIGHT + k * FLOATS_PER_DIFF + j));
-    return {
-      l2: both > 0 ? (2 * Math.sqrt(sq)) / scale : null,
-      maxAbs: both > 0 ? 2 * halfMax : null,
-      unchanged: int(3 + k * INTS_PER_DIFF + 1),
-    };
-  };
-  let k = 0;
-  if (input.previous) {
-    const d = diff(k++);
-    const drift: DriftStats = {
-      l2: d.l2,
-      relative: relativeTo(d.l2, input.previousL2),
-      maxAbs: d.maxAbs,
-      changedFraction: (size - d.unchanged) / size,
-    };
-    stats.drift = drift;
+/** The general path for these inputs, in one download. */
+async function measureGeneral(inputs: StatsInput[], config: StatsConfig): Promise<WeightStats[]> {
+  const vectors: tf.Tensor1D[] = [];
+  let all: tf.Tensor1D | null = null;
+  try {
+    for (const input of inputs) vectors.push(tf.tidy(() => packGeneral(input, config)));
+    all = vectors.length === 1 ? vectors[0] : pack([], vectors);
+    const values = (await read(all)) as Float32Array;
+    let offset = 0;
+    return inputs.map((input) => {
+      const length = generalLength(input, config.bins).total;
+      offset += length;
+      return decodeGeneral(input, values.subarray(offset - length, offset), config);
+    });
+  } finally {
+    tf.dispose(vectors);
+    if (all) all.dispose();
   }
-  if (input.initial) stats.fromStart = { relative: relativeTo(diff(k).l2, input.initialL2) };
-  return stats;
+}
+
+/** Pass 1 for the float32 weights: their numbers, or null where the general path must measure. */
+async function measureFirstPass(inputs: StatsInput[]): Promise<(FirstPass | null)[]> {
+  const scalars: tf.Scalar[] = [];
+  let all: tf.Tensor1D | null = null;
+  try {
+    for (const input of inputs) scalars.push(...tf.tidy(() => firstPass(input)));
+    all = pack(scalars, []);
+    const values = await read(all);
+    let offset = 0;
+    return inputs.map((input) => {
+      const length = firstPassLength(input);
+      offset += length;
+      return readFirstPass(input, Array.prototype.slice.call(values, offset - length, offset));
+    });
+  } finally {
+    tf.dispose(scalars);
+    if (all) all.dispose();
+  }
+}
+
+/** Pass 2 for the weights the fast path takes; null where the general path must measure after all. */
+async function measureSecondPass(inputs: StatsInput[], firsts: FirstPass[], config: StatsConfig): Promise<(WeightStats | null)[]> {
+  const passes: SecondPass[] = [];
+  let floats: tf.Tensor1D | null = null;
+  let ints: tf.Tensor1D | null = null;
+  try {
+    inputs.forEach((input, i) => passes.push(secondPass(input, firsts[i], config, input.releasePrevious === true)));
+    floats = pack(passes.flatMap((p) => p.floats.map(([, t]) => t)), []);
+    ints = pack(passes.flatMap((p) => p.ints.map(([, t]) => t)), passes.flatMap((p) => (p.histogram ? [p.histogram] : [])));
+    const [floatValues, intValues] = await Promise.all([read(floats), read(ints)]);
+    let f = 0;
+    let k = passes.reduce((total, p) => total + p.ints.length, 0); // the histograms follow the int scalars
+    let j = 0;
+    return passes.map((p, i) => {
+      const floatMap = new Map(p.floats.map(([name]) => [name, floatValues[f++]]));
+      const intMap = new Map(p.ints.map(([name]) => [name, intValues[j++]]));
+      let counts: ArrayLike<number> | null = null;
+      if (p.histogram) {
+        counts = Array.prototype.slice.call(intValues, k, k + config.bins + 1);
+        k += config.bins + 1;
+      }
+      return readSecondPass(inputs[i], firsts[i], floatMap, intMap, counts, config);
+    });
+  } finally {
+    for (const p of passes) tf.dispose([...p.floats.map(([, t]) => t), ...p.ints.map(([, t]) => t), ...(p.histogram ? [p.histogram] : [])]);
+    if (floats) floats.dispose();
+    if (ints) ints.dispose();
+  }
 }
 
 /**
- * Statistics of several weights, computed on their backend with one download for all of them.
- * Creates no tensor that outlives the call.
+ * Statistics of several weights, computed on their backend (see the module comment). Creates no
+ * tensor that outlives the call; disposes an input's `previous` when it sets `releasePrevious`.
+ * @example
+ * const [stats] = await computeStats([{ value: kernel }], { bins: 30, zeroTolerance: 0 });
  */
 export async function computeStats(inputs: StatsInput[], config: StatsConfig): Promise<WeightStats[]> {
   inputs.forEach(checkInput);
   checkDeviceFloats();
-  const packed: tf.Tensor1D[] = [];
-  let all: tf.Tensor | null = null;
-  try {
-    for (const input of inputs) {
-      if (input.value.size > 0) packed.push(tf.tidy(() => packOne(input, config)));
-    }
-    let values: Float32Array = new Float32Array(0);
-    if (packed.length > 0) {
-      all = packed.length === 1 ? packed[0] : tf.concat(packed);
-      values = (await all.data()) as Float32Array;
-    }
-    let offset = 0;
-    return inputs.map((input) => {
-      if (input.value.size === 0) return emptyStats(!!input.previous, !!input.initial, config.bins);
-      const length = packedLength(input, config.bins).total;
-      const stats = decode(input, values.subarray(offset, offset + length), config);
-      offset += length;
-      return stats;
-    });
-  } finally {
-    packed.forEach((t) => t.dispose());
-    if (all) all.dispose();
+  const results: (WeightStats | null)[] = inputs.map((input) =>
+    input.value.size === 0 ? emptyStats(!!input.previous, !!input.initial, config.bins) : null);
+  const floatIndexes = inputs.flatMap((input, i) => (results[i] === null && input.value.dtype === 'float32' ? [i] : []));
+  const firsts = await measureFirstPass(floatIndexes.map((i) => inputs[i]));
+  const fastIndexes = floatIndexes.filter((_, j) => firsts[j] !== null);
+  const fastFirsts = firsts.filter((f): f is FirstPass => f !== null);
+  const fast = await measureSecondPass(fastIndexes.map((i) => inputs[i]), fastFirsts, config);
+  fastIndexes.forEach((i, j) => { results[i] = fast[j]; });
+  const generalIndexes = results.flatMap((r, i) => (r === null ? [i] : []));
+  if (generalIndexes.length > 0) {
+    const general = await measureGeneral(generalIndexes.map((i) => inputs[i]), config);
+    generalIndexes.forEach((i, j) => { results[i] = general[j]; });
   }
+  return results as WeightStats[];
 }

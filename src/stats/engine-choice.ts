@@ -14,23 +14,25 @@ import { webglHalfFloats } from './webgl-floats';
 export type StatsOn = 'auto' | 'device' | 'host';
 export const STATS_ON: readonly StatsOn[] = ['auto', 'device', 'host'];
 
-/** What tfjs-node's `tensorflow` backend exposes (not in the public typings of tfjs). */
-interface NodeBackend {
-  isUsingGpuDevice?: boolean;
-}
-
 /**
- * Whether the current backend keeps tensors in host memory: `cpu` and `wasm`, and tfjs-node's
- * `tensorflow` backend when it runs on the CPU. tfjs-node 4.22 sets `isUsingGpuDevice` from the
- * binding (true only when TensorFlow found a GPU device), and its `dataSync()` resolves the
- * TensorFlow tensor in place and memcpy()s it into a new ArrayBuffer (binding/tfjs_backend.cc,
- * CopyTFE_TensorHandleDataToTypedArray): one copy at memory speed, after which the host loops
- * run as they do on `cpu`. On a GPU the same call would download every weight.
+ * Whether `auto` measures on the host on the current backend: `cpu` and `wasm`, where tensors live
+ * in host memory, and tfjs-node's `tensorflow` backend on the CPU and on a GPU (tfjs-node-gpu).
+ *
+ * On tfjs-node's CPU, `dataSync()` resolves the TensorFlow tensor in place and memcpy()s it into a
+ * new ArrayBuffer (binding/tfjs_backend.cc, CopyTFE_TensorHandleDataToTypedArray): one copy at
+ * memory speed, then the host passes, against 21 kernels per weight through the binding.
+ *
+ * On tfjs-node-gpu (reasoned: no CUDA device here; docs/statistics.md has the measurements behind
+ * it): the same call downloads each weight once per snapshot, one copy over the bus at several
+ * GB/s (80 MB of weights in about 10 ms at 8 GB/s), to a CPU that a GPU run leaves mostly idle;
+ * the device engine would keep its two copies of every weight in GPU memory, 2x the model's
+ * weight bytes that training cannot use, and launch 21 kernels per weight into the training
+ * stream. `statsOn: 'device'` keeps the GPU path for models beyond the host engine's 4 GiB of
+ * copies (about 500M parameters).
  */
 export function backendInHostMemory(): boolean {
   const name = tf.getBackend();
-  if (name === 'cpu' || name === 'wasm') return true;
-  return name === 'tensorflow' && (tf.backend() as unknown as NodeBackend).isUsingGpuDevice === false;
+  return name === 'cpu' || name === 'wasm' || name === 'tensorflow';
 }
 
 /**

@@ -17,7 +17,7 @@ import { MessageChannel, MessagePort, receiveMessageOnPort, Worker } from 'worke
 import type { WeightStats } from '../history-types';
 import type { CopyValues } from './host-copies';
 import {
-  ANSWER, CONTROL_BYTES, COPY_ELEMENTS, FAILED, MEMORY_PAGES, REQUEST, STOP, WORKER_TAG, WorkerAnswer, WorkerMessage, WorkerSetup,
+  ANSWER, CONTROL_BYTES, COPY_ELEMENTS, FAILED, MEMORY_PAGES, READY, REQUEST, STOP, WORKER_TAG, WorkerAnswer, WorkerMessage, WorkerSetup,
 } from './measure-worker';
 import { decodeStats, rowSlots } from './stats-codec';
 import type { StatsConfig } from './types';
@@ -90,6 +90,12 @@ export class MeasureThread {
     port1.unref();
     this.port = port1;
     this.control = new Int32Array(control);
+  }
+
+  /** Whether the worker has loaded (its first answer then comes without its start-up wait). */
+  get ready(): boolean {
+    // A worker that failed to load counts as ready: the next request then reports why.
+    return Atomics.load(this.control, READY) === 1 || Atomics.load(this.control, FAILED) === 1 || this.failure !== null;
   }
 
   /** Bytes of the staging buffer (the weights' float32 bytes once, while they are measured here). */

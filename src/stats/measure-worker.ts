@@ -27,7 +27,9 @@ export const STOP = 3;
 /** What the worker holds after its last answer: the 64 KiB pages of its memory, and the float32 elements of its copies. */
 export const MEMORY_PAGES = 4;
 export const COPY_ELEMENTS = 5;
-export const CONTROL_BYTES = 24;
+/** 1 once the worker has loaded and waits for requests. */
+export const READY = 6;
+export const CONTROL_BYTES = 28;
 
 /** What the worker is started with (`workerData`). */
 export interface WorkerSetup {
@@ -70,6 +72,7 @@ function serve(setup: WorkerSetup): void {
   const slots = rowSlots(setup.config.bins);
   let layout: Layout | null = null;
   let seen = 0;
+  Atomics.store(control, READY, 1);
   for (;;) {
     // Timed, so that a worker whose parent is gone wakes now and then to be terminated.
     while (Atomics.load(control, REQUEST) === seen && Atomics.load(control, STOP) === 0) Atomics.wait(control, REQUEST, seen, 1000);

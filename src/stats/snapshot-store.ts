@@ -25,6 +25,7 @@ import { resolveStatsPath, StatsOn } from './engine-choice';
 import { float32Values, float32ValuesOfAll } from './host-engine';
 import { CopyValues, HostCopies } from './host-copies';
 import { MeasureThread } from './measure-thread';
+import { autoUsesWorker } from './thread-choice';
 import { sameShape, StatsConfig } from './types';
 
 interface DeviceCopies {
@@ -38,8 +39,12 @@ interface DeviceCopies {
 export interface SnapshotStoreOptions {
   /** Keep each weight's initial value and measure `fromStart` against it. @default true */
   fromStart?: boolean;
-  /** Where the host engine measures: on the calling thread, or on the measuring worker. @default 'main' */
-  thread?: 'main' | 'worker';
+  /**
+   * Where the host engine measures: on the calling thread, on the measuring worker, or `'auto'`:
+   * on the worker where it wins on the current backend (./thread-choice.ts), and on the calling
+   * thread while a new worker starts. @default 'main'
+   */
+  thread?: 'main' | 'worker' | 'auto';
 }
 
 /** A measurement sent to the worker; `receive()` waits for its numbers (once). */
@@ -57,6 +62,7 @@ export class SnapshotStore {
   private readonly host: HostCopies;
   private readonly fromStart: boolean;
   private readonly useWorker: boolean;
+  private readonly auto: boolean;
   private thread: MeasureThread | null = null;
   /** Whether a failed worker took initial copies with it. */
   private lostInitial = false;
@@ -66,13 +72,19 @@ export class SnapshotStore {
   constructor(private readonly config: StatsConfig, private readonly statsOn: StatsOn = 'auto',
     options: SnapshotStoreOptions = {}) {
     this.fromStart = options.fromStart ?? true;
-    this.useWorker = options.thread === 'worker';
+    this.useWorker = options.thread === 'worker' || options.thread === 'auto';
+    this.auto = options.thread === 'auto';
     this.host = new HostCopies(config, this.fromStart);
   }
 
   /** Whether `send` hands the measurement to the worker (the host engine, on the worker). */
   get defers(): boolean {
-    return this.useWorker && resolveStatsPath(this.statsOn) === 'host';
+    return this.useWorker && resolveStatsPath(this.statsOn) === 'host' && (!this.auto || autoUsesWorker());
+  }
+
+  /** With `thread: 'auto'`, whether it picks the worker on the current backend. */
+  get autoWorker(): boolean {
+    return this.auto && autoUsesWorker();
   }
 
   /**
@@ -98,6 +110,16 @@ export class SnapshotStore {
       const now = weights.find((w) => w.name === name);
       return now !== undefined && !sameShape(shape, now.value.shape);
     }).map(([name]) => name);
+    if (this.auto) {
+      if (this.thread === null) {
+        this.workerShapes.clear();
+        this.thread = new MeasureThread(this.config, this.fromStart && !this.lostInitial);
+      }
+      if (!this.thread.ready) { // measured here while the worker starts: no batch waits for it
+        const stats = this.measureOnHost(weights);
+        return { receive: () => stats };
+      }
+    }
     const adopt = [...this.device].map(([name, kept]) => { // the engine changed: convert the copies
       const values: CopyValues = {
         previous: float32Values(kept.previous).slice(), initial: kept.initial && float32Values(kept.initial).slice(),
@@ -106,6 +128,10 @@ export class SnapshotStore {
       this.dropDevice(name);
       return { name, values };
     });
+    for (const name of this.host.names()) { // measured on this thread until now: the worker takes the copies over
+      const values = this.host.take(name);
+      if (values) adopt.push({ name, values });
+    }
     let thread = this.thread;
     if (thread === null) {
       this.workerShapes.clear(); // a new worker holds no copies
@@ -230,12 +256,17 @@ export class SnapshotStore {
         });
       }
     }
+    for (const [name, kept] of [...this.device]) {
+      if (kept.previous.isDisposed) this.dropDevice(name); // released by a snapshot that then failed: start over
+    }
     const copies = weights.map(({ name }) => this.device.get(name));
+    // The engine may free each previous copy as soon as it has read it (it is replaced below).
     const stats = await computeStats(weights.map(({ value }, i) => {
       const kept = copies[i];
       if (!kept) return { value };
       const { previous, previousL2, initial, initialL2 } = kept;
-      return initial ? { value, previous, previousL2, initial, initialL2 } : { value, previous, previousL2 };
+      return initial ? { value, previous, previousL2, initial, initialL2, releasePrevious: true }
+        : { value, previous, previousL2, releasePrevious: true };
     }), this.config);
     const result: Record<string, WeightStats> = {};
     weights.forEach(({ name, value }, i) => {

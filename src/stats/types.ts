@@ -22,6 +22,12 @@ export interface StatsInput {
   /** Same shape: the first snapshot's copy. Fills `fromStart`. */
   initial?: tf.Tensor;
   initialL2?: number | null;
+  /**
+   * The device engine may dispose `previous` once it has read it, before the snapshot is done, so
+   * that its bytes are free for the histogram's intermediates (the snapshot store, which replaces
+   * the copy after the snapshot anyway). Ignored by the host engine.
+   */
+  releasePrevious?: boolean;
 }
 
 /** `l2 / reference`: 0 when l2 is 0, null when l2 is null or the reference is not > 0. */
