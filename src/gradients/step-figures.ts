@@ -5,8 +5,8 @@
  *
  * Kernels per step, for k gradients of which m are unit-bearing kernels (Dense, Conv):
  * k Square and k Sum; the units of a kernel whose layer has a bias are read from the bias's
- * squares (a Reshape, no arithmetic: a dead unit's error signal is 0 for every sample, so its
- * bias gradient is exactly 0). A kernel without a bias sums its columns: a Reshape, a Sum over the
+ * squares (no kernel at all: a dead unit's error signal is 0 for every sample, so its bias
+ * gradient is exactly 0). A kernel without a bias sums its columns: a Reshape, a Sum over the
  * first axis on wasm (0.2 ms a step for a 784x128 kernel, where a MatMul with a row of ones takes
  * 0.4 ms) or a MatMul with a row of ones elsewhere (the cpu backend transposes for a first-axis
  * Sum: 4 ms against 0.5 ms), and a Sum of those. Then Pack, Sqrt, Concat (when m > 0) and, from
@@ -76,7 +76,8 @@ export class StepFigures {
         const sq = all[i];
         const fromBias = bias == null ? -1 : inputs.findIndex((g) => g.name === bias && g.tensor.size === units);
         if (units !== null && fromBias >= 0) {
-          unitSquares.push(tf.reshape(all[fromBias], [units]));
+          const biasSquares = all[fromBias];
+          unitSquares.push(biasSquares.rank === 1 ? biasSquares : tf.reshape(biasSquares, [units]));
           squares.push(tf.sum(sq));
         } else if (units !== null && units > 0 && tensor.size > 0 && tensor.size % units === 0) {
           const rows = tensor.size / units;

@@ -71,12 +71,12 @@ describe.each(TEST_BACKENDS)('the cost of a step on the %s backend', (backend) =
     const unhook = rec.watch(model.optimizer);
     const first = difference(await stepKernels(model, xs, ys), plain);
     const later = difference(await stepKernels(model, xs, ys), plain);
-    // Per gradient (4): a clone (Identity), a Square and a Sum; per kernel (2) its units: a
-    // Reshape of its bias's squares, or, without a bias, its column sums (a Sum over the first
-    // axis on wasm, a MatMul with a row of ones and a Reshape elsewhere); then one Pack, Sqrt and
-    // Concat, and from the second step one Maximum and one Add into the running figures.
-    const perUnit = fromBias ? [] : backend === 'wasm' ? ['Sum', 'Sum'] : ['BatchMatMul', 'BatchMatMul', 'Reshape', 'Reshape'];
-    const perStep = [...Array(4).fill('Identity'), ...Array(4).fill('Square'), ...Array(4).fill('Sum'), 'Reshape', 'Reshape',
+    // Per gradient (4): a clone (Identity), a Square and a Sum; per kernel (2) its units: its
+    // bias's squares as they are, or, without a bias, its column sums (a Reshape and a Sum over
+    // the first axis on wasm, a Reshape, a MatMul with a row of ones and a Reshape elsewhere);
+    // then one Pack, Sqrt and Concat, and from the second step one Maximum and one Add.
+    const perUnit = fromBias ? [] : backend === 'wasm' ? ['Reshape', 'Reshape', 'Sum', 'Sum'] : ['Reshape', 'Reshape', 'BatchMatMul', 'BatchMatMul', 'Reshape', 'Reshape'];
+    const perStep = [...Array(4).fill('Identity'), ...Array(4).fill('Square'), ...Array(4).fill('Sum'),
       ...perUnit, 'Pack', 'Sqrt', 'Concat'];
     expect({ first, later }).toEqual({ first: perStep.slice().sort(), later: [...perStep, 'Maximum', 'Add'].sort() });
     unhook();
