@@ -62,7 +62,7 @@ async function record(spec, seed, group) {
   const optimizer = spec.optimizer();
   model.compile({ optimizer, loss: spec.loss, ...(spec.lossWeights ? { lossWeights: spec.lossWeights } : {}) });
   if (spec.afterCompile) spec.afterCompile(model);
-  const monitor = paramMonitor({ ...(show ? {} : { logger: false }), ...(spec.every === 'epoch' ? {} : { everyBatches: spec.every }) });
+  const monitor = paramMonitor({ ...(show ? {} : { logger: false }), gradients: true, ...(spec.every === 'epoch' ? {} : { everyBatches: spec.every }) });
   const callbacks = [...(spec.injector ? [spec.injector(model)] : []), monitor];
   const started = Date.now();
   try {

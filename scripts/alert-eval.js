@@ -36,19 +36,21 @@ const configs = new Set(healthy.map(({ run }) => run.name.replace(/-s\d+$/, ''))
 if (dist !== path.join(__dirname, '..', 'dist')) console.log(`Rules of ${dist}`);
 console.log(`Healthy corpus: ${healthy.length} runs (${configs.size} configs x seeds), ${snapshots} snapshots. `
   + `Failing corpus: ${failing.length} runs.${Object.keys(options).length ? ` Options: ${JSON.stringify(options)}` : ''}\n`);
-console.log('| kind | false warnings on healthy runs | per 1,000 healthy snapshots | healthy runs with one | failing runs caught by it |');
-console.log('|---|---:|---:|---:|---:|');
+console.log('| kind | false warnings on healthy runs | per 1,000 healthy snapshots | healthy runs with one | failing runs caught by it first | failing runs it catches within 3 snapshots |');
+console.log('|---|---:|---:|---:|---:|---:|');
 for (const kind of ALERT_KINDS.filter((k) => k !== 'monitor-error' && k !== 'param-count' && k !== 'frozen-by-design')) {
   const loud = healthy.flatMap(({ result }) => result.loud.filter((a) => a.kind === kind));
   const runs = healthy.filter(({ result }) => result.loud.some((a) => a.kind === kind)).length;
   const caught = failing.filter(({ result }) => result.caught && result.caught.kind === kind).length;
-  console.log(`| \`${kind}\` | ${loud.length} | ${(1000 * loud.length / snapshots).toFixed(2)} | ${runs} | ${caught} |`);
+  const within = failing.filter(({ result }) => result.catches[kind] !== undefined && result.catches[kind] <= 3).length;
+  console.log(`| \`${kind}\` | ${loud.length} | ${(1000 * loud.length / snapshots).toFixed(2)} | ${runs} | ${caught} | ${within} |`);
 }
-console.log('\n| failing run | cadence | fault | caught by | snapshots after the fault | warnings before the fault |');
-console.log('|---|---|---|---|---:|---:|');
+console.log('\n| failing run | cadence | fault | caught by | snapshots after the fault | also caught by (snapshots after) | warnings before the fault |');
+console.log('|---|---|---|---|---:|---|---:|');
 for (const { run, result } of failing) {
   const by = result.caught ? `\`${result.caught.kind}\` on \`${result.caught.weight}\`` : '**missed**';
-  console.log(`| ${run.name} | ${run.cadence} | ${run.fault.what} | ${by} | ${result.latency ?? '-'} | ${result.early.length} |`);
+  const also = Object.entries(result.catches).filter(([kind]) => kind !== result.caught?.kind).map(([kind, n]) => `\`${kind}\` (${n})`).join(', ') || '-';
+  console.log(`| ${run.name} | ${run.cadence} | ${run.fault.what} | ${by} | ${result.latency ?? '-'} | ${also} | ${result.early.length} |`);
 }
 if (dist === path.join(__dirname, '..', 'dist')) { // older builds lack some of the options
   console.log('\nHeadroom of each default (the others at their defaults): the values that keep every healthy run quiet, '

@@ -200,6 +200,10 @@ async function trainingParts(results) {
   table(['backend', 'rounds', 'fit without (CPU ms)', 'A/A (resolution)', 'every epoch (target < 1%)', 'every 10 batches (< 2%)', 'every batch (< 5%)'],
     results.training.map((r) => [r.backend, r.rounds, fmt(r.plainCpuMs, 0), `${ci(r.aa.cpu)}, ±${pct(r.aa.cpu.halfWidth)}`,
       ...settings.map((k) => `${ci(r.settings[k].cpu)} ${r.settings[k].verdict}`)]));
+  const gradientSettings = ['gradientsEpoch', 'gradientsBatch', 'gradientsStopOn'];
+  console.log('With `gradients: true` (issue #17), CPU time of the training thread, in the same chain:\n');
+  table(['backend', 'gradients, every epoch (< 2%)', 'gradients, every batch (< 10%)', 'gradients + stopOn gradient-non-finite, every epoch (< 2%)'],
+    results.training.map((r) => [r.backend, ...gradientSettings.map((k) => `${ci(r.settings[k].cpu)} ${r.settings[k].verdict}`)]));
   console.log('Fit time ratio, CPU time of the process (user + system, every thread: the total CPU cost, the measuring worker\'s and GC helpers\' included):\n');
   table(['backend', 'rounds', 'fit without (CPU ms)', 'A/A (resolution)', 'every epoch', 'every 10 batches', 'every batch'],
     results.training.map((r) => [r.backend, r.rounds, fmt(r.plainProcessCpuMs, 0), `${ci(r.aa.processCpu)}, ±${pct(r.aa.processCpu.halfWidth)}`,

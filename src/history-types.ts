@@ -8,7 +8,8 @@
  * 2 added `series`, `Snapshot.index` and `options.maxSnapshots`; `loadHistory` upgrades a version 1 file.
  * 3 added optional fields only (a version 2 file is a valid version 3 document): the optimizer
  * `step` of snapshots, alerts, runs and series taken in a custom training loop (`attach()`),
- * `options.everySteps`, and `WeightRecord.sharedWith`.
+ * `options.everySteps`, and `WeightRecord.sharedWith`; with the `gradients` option,
+ * `Snapshot.gradients`, `series.gradients` and `options.gradients`.
  */
 export const SCHEMA_VERSION = 3;
 
@@ -76,6 +77,39 @@ export interface WeightStats {
   drift?: DriftStats;
   /** Absent on a weight's first snapshot. */
   fromStart?: FromStartStats;
+}
+
+/**
+ * The gradient of one weight at one snapshot (option `gradients: true`): the statistics of the
+ * gradient of the last training step before the snapshot, with the same fields as a weight's
+ * (no drift), plus running figures over every step since the previous snapshot.
+ */
+export interface GradientStats extends Omit<WeightStats, 'drift' | 'fromStart'> {
+  /** Training steps (optimizer `applyGradients` calls) since the previous snapshot, the last one included. */
+  steps: number;
+  /** Global step count (from 1, across `fit` calls) of the last step, the one measured above. */
+  step: number;
+  /** Largest gradient L2 norm over those steps; null when a step's gradient was not finite. */
+  maxNorm: number | null;
+  /** Mean gradient L2 norm over those steps; null when a step's gradient was not finite. */
+  meanNorm: number | null;
+  /**
+   * Whether the gradient of any of those steps held NaN or Inf (or had a squared norm beyond
+   * float32, a norm above 1.8e19).
+   */
+  nonFinite: boolean;
+  /**
+   * Update ratio per step: the weight's relative drift since the previous snapshot divided by
+   * `steps` (|Δw| / |w| per step; about 1e-3 is the usual rule of thumb). Null without drift.
+   */
+  updateRatio: number | null;
+  /**
+   * Output units (the kernel's last axis) of a Dense or Conv kernel whose incoming gradient was
+   * exactly zero at every one of those steps. Absent for other weights.
+   */
+  deadUnits?: number;
+  /** Output units counted by `deadUnits`. */
+  units?: number;
 }
 
 /** One weight (tfjs variable) of the model, as the census found it. */
@@ -187,6 +221,11 @@ export interface Snapshot {
   computeMs: number;
   /** Statistics of every watched weight, keyed by weight name. */
   stats: Record<string, WeightStats>;
+  /**
+   * With the `gradients` option: the gradient of every watched weight the optimizer stepped since
+   * the previous snapshot, keyed by weight name. Absent when no step happened since.
+   */
+  gradients?: Record<string, GradientStats>;
 }
 
 export type AlertKind =
@@ -199,6 +238,10 @@ export type AlertKind =
   | 'exploding'
   | 'vanishing'
   | 'param-count'
+  | 'gradient-non-finite'
+  | 'gradient-vanishing'
+  | 'gradient-exploding'
+  | 'dead-units'
   /** The monitor itself failed to take a snapshot; training went on. */
   | 'monitor-error';
 
@@ -271,6 +314,22 @@ export interface WeightSeries {
 }
 
 /**
+ * The gradient figures of one weight at every snapshot taken (option `gradients`), as long as
+ * `HistorySeries.epoch`; null where the snapshot has no gradient of it (no step since the
+ * previous snapshot, or before the weight was stepped) or the value is absent.
+ */
+export interface GradientSeries {
+  /** `GradientStats.l2Norm` of each snapshot: the last step's gradient norm. */
+  l2Norm: (number | null)[];
+  /** `GradientStats.maxNorm`. */
+  maxNorm: (number | null)[];
+  /** `GradientStats.meanNorm`. */
+  meanNorm: (number | null)[];
+  /** `GradientStats.updateRatio`. */
+  updateRatio: (number | null)[];
+}
+
+/**
  * Every snapshot taken, at full resolution, as columns: `snapshots` keeps whole snapshots
  * (histograms included) only up to `maxSnapshots`, while these series are never thinned.
  */
@@ -286,6 +345,8 @@ export interface HistorySeries {
   step?: (number | null)[];
   /** Keyed by weight name, as `Snapshot.stats`. */
   weights: Record<string, WeightSeries>;
+  /** Keyed by weight name, as `Snapshot.gradients`: present once a snapshot had gradients. */
+  gradients?: Record<string, GradientSeries>;
 }
 
 export interface HistoryDocument {
@@ -316,6 +377,8 @@ export interface HistoryDocument {
      * batch snapshot is the training thread's share. Absent in files from before the option.
      */
     thread?: 'main' | 'worker';
+    /** The `gradients` option. Absent in files from before the option. */
+    gradients?: boolean;
   };
   /** The census of the model at the latest `fit`. */
   model: ModelRecord;

@@ -9,6 +9,6 @@ export type { WeightStatsOptions } from './weight-stats';
 export { SCHEMA_VERSION } from './history-types';
 export { loadHistory, HistoryFileError } from './history/load';
 export type {
-  Alert, AlertKind, AlertSeverity, DriftStats, EnvironmentRecord, FromStartStats, Histogram,
+  Alert, AlertKind, AlertSeverity, DriftStats, EnvironmentRecord, FromStartStats, GradientSeries, GradientStats, Histogram,
   HistoryDocument, HistorySeries, LayerRecord, ModelRecord, Snapshot, TrainingRun, WeightRecord, WeightSeries, WeightStats,
 } from './history-types';

@@ -14,7 +14,9 @@ import { prepareWritableFile } from './files/writable-path';
 import { HistoryOutput } from './history/history-output';
 import { HistoryRecorder } from './history/recorder';
 import { historyPieces, serializeHistory } from './history/serialize';
-import type { Alert, EnvironmentRecord, HistoryDocument } from './history-types';
+import { addUpdateRatios, type GradientCut, type GradientRecorder } from './gradients/gradient-recorder';
+import { gradientRecorderFor } from './gradients/for-monitor';
+import type { Alert, EnvironmentRecord, GradientStats, HistoryDocument } from './history-types';
 import { LogOutput } from './log/log-output';
 import { LogSink } from './log/log-sink';
 import type { ParamMonitorOptions } from './monitor-options';
@@ -70,7 +72,12 @@ export class ParamMonitor extends tf.Callback {
   /** A batch snapshot the measuring worker is measuring, recorded when its numbers come (`settle`). */
   private pending: {
     at: TrainingPosition; started: number; spentMs: number; stats: PendingStats;
+    gradients: Record<string, GradientStats> | null;
   } | null = null;
+  /** With the `gradients` option: the listener on the optimizer's steps (src/gradients/). */
+  private readonly gradients: GradientRecorder | null;
+  /** Stops listening to the optimizer of the current `fit` or `attach()`. */
+  private unhookGradients: (() => void) | null = null;
   /** Custom training loops: the optimizer steps after `attach()`. */
   private readonly steps: StepDriver;
 
@@ -82,6 +89,13 @@ export class ParamMonitor extends tf.Callback {
       thread: this.options.thread === 'worker' && this.options.threadAuto ? 'auto' : this.options.thread,
     });
     this.engine = new AlertEngine(this.options.alerts);
+    this.gradients = !this.options.gradients ? null : gradientRecorderFor({
+      bins: this.options.bins, zeroTolerance: this.options.zeroTolerance, statsOn: this.options.statsOn,
+      skipNonFinite: this.options.stopOn.has('gradient-non-finite'),
+      weights: () => this.census?.weights ?? [],
+      watches: (name) => this.engine.watches(name),
+      onError: (error) => this.sink.log('error', `tfjs-param-monitor could not measure a gradient: ${(error as Error).message}. Training goes on.`, { event: 'gradient-error' }),
+    });
     this.history = new HistoryRecorder(this.options.maxSnapshots);
     this.sink = new LogSink(this.options);
     this.steps = new StepDriver({
@@ -89,7 +103,7 @@ export class ParamMonitor extends tf.Callback {
         this.beginRun(step);
         return this.history.snapshotCount > 0;
       },
-      capture: (step) => captureWeights(this.watched(), { epoch: this.epochsCompleted, step }),
+      capture: (step) => this.withGradients(captureWeights(this.watched(), { epoch: this.epochsCompleted, step })),
       record: (captured) => this.measureNow((captured as CapturedWeights).at, true, captured as CapturedWeights),
       end: (step) => {
         this.settle(); // the last snapshot, if the measuring worker holds it
@@ -116,6 +130,7 @@ export class ParamMonitor extends tf.Callback {
     // tfjs calls these unbound when it wraps the monitor as a plain config object.
     this.onTrainBegin = this.onTrainBegin.bind(this);
     this.onEpochEnd = this.onEpochEnd.bind(this);
+    this.onBatchBegin = this.onBatchBegin.bind(this);
     this.onBatchEnd = this.onBatchEnd.bind(this);
     this.onTrainEnd = this.onTrainEnd.bind(this);
   }
@@ -129,7 +144,45 @@ export class ParamMonitor extends tf.Callback {
   override async onTrainBegin(): Promise<void> {
     this.beginRun();
     if (this.history.snapshotCount === 0) await this.measureNow({ epoch: this.epochsCompleted });
+    this.hookGradients(this.trainedModel.optimizer as tf.Optimizer | undefined);
     this.checkStop();
+  }
+
+  /**
+   * Listens to the steps of the optimizer this `fit` uses (`compile` may have replaced it since
+   * the last) or the one `attach()` was given; every step's gradients are kept until a batch says
+   * otherwise (`onBatchBegin`).
+   */
+  private hookGradients(optimizer: tf.Optimizer | null | undefined): void {
+    this.unhookGradients?.();
+    this.unhookGradients = null;
+    if (this.gradients === null || optimizer == null) return; // not compiled: tfjs fails the fit itself
+    this.gradients.keepNext(true);
+    this.unhookGradients = this.gradients.watch(optimizer);
+  }
+
+  private unhookGradientsNow(): void {
+    this.unhookGradients?.();
+    this.unhookGradients = null;
+  }
+
+  override async onBatchBegin(batch: number): Promise<void> {
+    this.gradients?.keepNext(this.snapshotFollows(batch));
+  }
+
+  /**
+   * Whether a snapshot may follow this batch (`batch`: its index in the epoch), so that its
+   * gradients are the ones measured: with `everyBatches`, the batch it falls on; otherwise the
+   * last batch of every epoch (and every batch when the epoch's length is unknown, or once a
+   * stop was asked for).
+   */
+  private snapshotFollows(batch: number): boolean {
+    const every = this.options.everyBatches;
+    if (this.stopRequested) return true;
+    if (every !== null) return (this.batchesCompleted + 1) % every === 0;
+    const params = this.params as { steps?: number | null; samples?: number | null; batchSize?: number | null } | undefined;
+    const perEpoch = params?.steps ?? (params?.samples != null && params.batchSize ? Math.ceil(params.samples / params.batchSize) : null);
+    return perEpoch == null || batch === perEpoch - 1;
   }
 
   /** Census and a new run, for `fit` or (with `step`) `attach()`. */
@@ -167,9 +220,10 @@ export class ParamMonitor extends tf.Callback {
     if (this.stopRequested) this.setStopTraining();
     this.batchesCompleted += 1;
     const every = this.options.everyBatches;
-    if (every !== null && this.batchesCompleted % every === 0) {
-      await this.measureNow({ epoch: this.epochsCompleted, batch: this.batchesCompleted }, true);
-    }
+    const due = every !== null && this.batchesCompleted % every === 0;
+    // A step skipped for a non-finite gradient (stopOn): measured at once, so that its alert stops training.
+    if (!due && this.gradients?.takeSkipped()) await this.measureNow({ epoch: this.epochsCompleted, batch: this.batchesCompleted });
+    if (due) await this.measureNow({ epoch: this.epochsCompleted, batch: this.batchesCompleted }, true);
   }
 
   override async onTrainEnd(): Promise<void> {
@@ -184,6 +238,7 @@ export class ParamMonitor extends tf.Callback {
       await this.measureNow(this.options.everyBatches !== null
         ? { epoch: this.epochsCompleted, batch: this.batchesCompleted } : { epoch: this.epochsCompleted });
     }
+    this.unhookGradientsNow();
     this.endRun();
   }
 
@@ -213,7 +268,10 @@ export class ParamMonitor extends tf.Callback {
    */
   attach(optimizer?: tf.Optimizer): Promise<void> {
     if (this.disposed) throw new Error('tfjs-param-monitor: this monitor was disposed; create a new one with paramMonitor().');
-    return this.steps.attach(resolveOptimizer(this.options.model, optimizer));
+    const resolved = resolveOptimizer(this.options.model, optimizer);
+    const attached = this.steps.attach(resolved);
+    this.hookGradients(resolved);
+    return attached;
   }
 
   /**
@@ -223,7 +281,7 @@ export class ParamMonitor extends tf.Callback {
    * await monitor.detach();
    */
   detach(): Promise<void> {
-    return this.steps.detach();
+    return this.steps.detach().finally(() => this.unhookGradientsNow());
   }
 
   /**
@@ -266,11 +324,13 @@ export class ParamMonitor extends tf.Callback {
       const weights = captured?.weights ?? this.watched().map((w) => ({ name: w.record.name, value: w.variable.read() }));
       if (defer && this.store.defers) {
         const stats = this.store.send(weights);
-        this.pending = { at, started, spentMs: performance.now() - clock, stats };
+        const gradients = await this.measureGradients(captured);
+        this.pending = { at, started, spentMs: performance.now() - clock, stats, gradients };
         return;
       }
       const stats = await this.store.measure(weights);
-      this.record(at, started, performance.now() - clock, stats);
+      const gradients = await this.measureGradients(captured);
+      this.record(at, started, performance.now() - clock, stats, gradients);
     } catch (error) {
       this.snapshotFailed(at, error);
     } finally {
@@ -290,10 +350,27 @@ export class ParamMonitor extends tf.Callback {
     const clock = performance.now();
     try {
       const stats = pending.stats.receive();
-      this.record(pending.at, pending.started, pending.spentMs + performance.now() - clock, stats);
+      this.record(pending.at, pending.started, pending.spentMs + performance.now() - clock, stats, pending.gradients);
     } catch (error) {
       this.snapshotFailed(pending.at, error);
     }
+  }
+
+  /**
+   * A snapshot captured inside a custom loop's step takes the gradients since the previous one
+   * there too: the loop may step again before the snapshot is measured.
+   */
+  private withGradients(captured: CapturedWeights): CapturedWeights & { gradients?: GradientCut | null } {
+    if (this.gradients === null) return captured;
+    const gradients = this.gradients.cut();
+    return { ...captured, gradients, discard: () => { captured.discard(); gradients?.discard(); } };
+  }
+
+  /** The gradients of this snapshot: those captured with its weights, else those since the previous one. */
+  private async measureGradients(captured?: CapturedWeights & { gradients?: GradientCut | null }): Promise<Record<string, GradientStats> | null> {
+    if (this.gradients === null) return null;
+    this.gradients.takeSkipped(); // this snapshot measures that step
+    return captured === undefined ? this.gradients.measure() : this.gradients.measure(captured.gradients ?? null);
   }
 
   private snapshotFailed(at: TrainingPosition, error: unknown): void {
@@ -301,10 +378,12 @@ export class ParamMonitor extends tf.Callback {
   }
 
   /** Adds a measured snapshot to the history, evaluates the alert rules on it, hands both to the outputs. */
-  private record(at: TrainingPosition, started: number, ms: number, stats: Record<string, WeightStats>): void {
+  private record(at: TrainingPosition, started: number, ms: number,
+    stats: Record<string, WeightStats>, gradients: Record<string, GradientStats> | null = null): void {
+    if (gradients) addUpdateRatios(gradients, stats);
     const snapshot = this.history.addSnapshot({
       ...at, time: new Date(started).toISOString(), computeMs: Math.round(ms * 1000) / 1000,
-    }, stats);
+    }, stats, gradients);
     const raised = this.engine.evaluate(snapshot);
     if (raised.some((alert) => alert.status === 'started')) this.history.pin(snapshot);
     for (const alert of raised) this.history.addAlert(alert);
@@ -379,6 +458,7 @@ export class ParamMonitor extends tf.Callback {
         ...(this.steps.used ? { everySteps: this.options.steps.everySteps } : {}),
         statsOn: this.options.statsOn, maxSnapshots: this.options.maxSnapshots, fromStart: this.options.fromStart,
         thread: this.options.thread === 'worker' && this.options.threadAuto && !this.store.autoWorker ? 'main' : this.options.thread,
+        ...(this.options.gradients ? { gradients: true } : {}),
       },
       model: this.census?.model ?? { name: '', totalParams: 0, trainableParams: 0, nonTrainableParams: 0, layers: [] },
       weights: this.census ? this.census.weights.map((w) => w.record) : [],
@@ -423,6 +503,8 @@ export class ParamMonitor extends tf.Callback {
     this.steps.stop(); // snapshots captured in steps but not yet measured are dropped
     this.settle();
     this.store.dispose();
+    this.unhookGradientsNow();
+    this.gradients?.dispose();
     if (this.disposed) return Promise.resolve();
     this.disposed = true;
     for (const output of [...this.outputs].reverse()) output.close();

@@ -125,6 +125,16 @@ export interface CoreOptions {
    * @default true
    */
   fromStart?: boolean;
+  /**
+   * Also watch the gradients: each snapshot then records, per weight, the statistics of the last
+   * training step's gradient (as a weight's), the largest and mean gradient L2 norm and whether any
+   * was NaN or Inf over every step since the previous snapshot, the update ratio, and dead output
+   * units of Dense and Conv kernels; the `gradient-*` and `dead-units` alerts use them. The
+   * optimizer's `applyGradients` is wrapped while `fit` runs (nothing is wrapped when false).
+   * With `stopOn: ['gradient-non-finite']`, a step whose gradient holds NaN or Inf is not applied.
+   * @default false
+   */
+  gradients?: boolean;
 }
 
 export interface ResolvedCoreOptions {
@@ -148,4 +158,5 @@ export interface ResolvedCoreOptions {
   maxSnapshots: number;
   summary: 'dispose' | 'fit' | false;
   fromStart: boolean;
+  gradients: boolean;
 }

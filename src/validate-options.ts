@@ -14,7 +14,7 @@ function positiveInteger(name: string, value: unknown, max: number, min = 1): nu
   return value;
 }
 
-const CORE_KEYS = ['model', 'bins', 'zeroTolerance', 'everyEpochs', 'everyBatches', 'statsOn', 'thread', 'logger', 'logFile', 'output', 'tensorboard', 'maxSnapshots', 'summary', 'fromStart'] as const;
+const CORE_KEYS = ['model', 'bins', 'zeroTolerance', 'everyEpochs', 'everyBatches', 'statsOn', 'thread', 'logger', 'logFile', 'output', 'tensorboard', 'maxSnapshots', 'summary', 'fromStart', 'gradients'] as const;
 
 function filePath(name: string, value: unknown): string | undefined {
   if (value !== undefined && (typeof value !== 'string' || value.length === 0)) {
@@ -29,7 +29,7 @@ function cores(): number {
 }
 
 export function validateCoreOptions(options: CoreOptions): ResolvedCoreOptions {
-  const { model, bins, zeroTolerance, everyEpochs, everyBatches, statsOn, thread, logger, logFile, output, tensorboard, maxSnapshots, summary, fromStart } = options;
+  const { model, bins, zeroTolerance, everyEpochs, everyBatches, statsOn, thread, logger, logFile, output, tensorboard, maxSnapshots, summary, fromStart, gradients } = options;
   if (model !== undefined && (model === null || typeof model !== 'object' || typeof (model as { getWeights?: unknown }).getWeights !== 'function' || !Array.isArray((model as { layers?: unknown }).layers))) {
     throw new TypeError(`The \`model\` option must be a tf.LayersModel (from tf.sequential() or tf.model()), but got ${show(model)}.`);
   }
@@ -74,6 +74,9 @@ export function validateCoreOptions(options: CoreOptions): ResolvedCoreOptions {
   if (fromStart !== undefined && typeof fromStart !== 'boolean') {
     throw new TypeError(`The \`fromStart\` option must be true or false, but got ${show(fromStart)}.`);
   }
+  if (gradients !== undefined && typeof gradients !== 'boolean') {
+    throw new TypeError(`The \`gradients\` option must be true or false, but got ${show(gradients)}.`);
+  }
   return {
     model,
     bins: bins === undefined ? 30 : positiveInteger('bins', bins, 10_000),
@@ -89,6 +92,7 @@ export function validateCoreOptions(options: CoreOptions): ResolvedCoreOptions {
     maxSnapshots: maxSnapshots === undefined ? 1000 : positiveInteger('maxSnapshots', maxSnapshots, Number.MAX_SAFE_INTEGER, 2),
     summary: summary ?? 'dispose',
     fromStart: fromStart ?? true,
+    gradients: gradients ?? false,
   };
 }
 

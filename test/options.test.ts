@@ -43,6 +43,7 @@ describe('option validation', () => {
     [{ stopOn: ['drift'], disable: ['drift'] }, RangeError, /The `stopOn` option lists "drift", which the `disable` option turns off/],
     [{ statsOn: 'gpu' }, RangeError, /The `statsOn` option must be one of 'auto', 'device', 'host', but got "gpu"\./],
     [{ fromStart: 'no' }, TypeError, /The `fromStart` option must be true or false, but got "no"\./],
+    [{ gradients: 1 }, TypeError, /The `gradients` option must be true or false, but got 1\./],
   ])('%p', (options, type, message) => {
     expect(create(options)).toThrow(type);
     expect(create(options)).toThrow(message);

@@ -64,6 +64,11 @@ const SETTINGS = {
   everyEpoch: { options: {}, target: 0.01 },
   every10Batches: { options: { everyBatches: 10 }, target: 0.02 },
   everyBatch: { options: { everyBatches: 1 }, target: 0.05 },
+  // Issue #17: `gradients: true` at every epoch (target 2%), at every batch (10%), and with the
+  // per-step finiteness read of `stopOn: ['gradient-non-finite']`.
+  gradientsEpoch: { options: { gradients: true }, target: 0.02 },
+  gradientsBatch: { options: { gradients: true, everyBatches: 1 }, target: 0.10 },
+  gradientsStopOn: { options: { gradients: true, stopOn: ['gradient-non-finite'] }, target: 0.02 },
 };
 /** The arms compared with the reference arm `none` (no monitor): `noneAgain` is the A/A test. */
 const COMPARED = ['noneAgain', ...Object.keys(SETTINGS)];

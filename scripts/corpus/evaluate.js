@@ -38,7 +38,12 @@ function evaluateRun(run, replaySnapshots, options = {}) {
   if (!run.fault) return result;
   const fault = faultSnapshot(run);
   const caught = loud.find((a) => a.at >= fault && run.fault.expect.includes(a.kind)) ?? null;
-  return { ...result, fault, caught, latency: caught === null ? null : caught.at - fault + 1, early: loud.filter((a) => a.at < fault) };
+  // Every expected kind that caught it, with its own latency (not only the first).
+  const catches = {};
+  for (const a of loud) {
+    if (a.at >= fault && run.fault.expect.includes(a.kind) && catches[a.kind] === undefined) catches[a.kind] = a.at - fault + 1;
+  }
+  return { ...result, fault, caught, catches, latency: caught === null ? null : caught.at - fault + 1, early: loud.filter((a) => a.at < fault) };
 }
 
 module.exports = { loadRuns, evaluateRun, faultSnapshot };

@@ -19,20 +19,20 @@ function deadRelu() {
 const FAILING = [
   {
     name: 'dead-relu-negative-bias', data: ['mnist', { n: 1000 }], model: deadRelu, optimizer: () => tf.train.adam(0.001), loss: xent, epochs: 6, batchSize: 32, every: 'epoch',
-    fault: { epoch: 0, expect: ['frozen', 'dead'], what: 'every ReLU of `dead_relu` is dead from the start (bias -5): its weights get no gradient' },
+    fault: { epoch: 0, expect: ['frozen', 'dead', 'dead-units', 'gradient-vanishing'], what: 'every ReLU of `dead_relu` is dead from the start (bias -5): its weights get no gradient' },
   },
   {
     name: 'zeros-initialiser', data: ['iris', {}], model: () => { const m = tf.sequential(); m.add(tf.layers.dense({ units: 16, activation: 'relu', inputShape: [4], kernelInitializer: 'zeros', name: 'zero_init' })); m.add(tf.layers.dense({ units: 3, activation: 'softmax', kernelInitializer: 'zeros' })); return m; },
     optimizer: () => tf.train.adam(0.01), loss: xent, epochs: 6, batchSize: 16, every: 'epoch',
-    fault: { epoch: 0, expect: ['dead', 'frozen'], what: 'every kernel initialised to zeros: the hidden layer outputs 0 and never learns' },
+    fault: { epoch: 0, expect: ['dead', 'frozen', 'dead-units'], what: 'every kernel initialised to zeros: the hidden layer outputs 0 and never learns' },
   },
   {
     name: 'constant-input-data-bug', data: ['mnist', { n: 1000, blank: true }], model: (s) => mlp(s, 784, [64], 'relu', 10, 'softmax'), optimizer: () => tf.train.adam(0.001), loss: xent, epochs: 6, batchSize: 32, every: 'epoch',
-    fault: { epoch: 0, expect: ['frozen'], what: 'the images are all zeros (pixels lost by a loading bug): the first kernel gets no gradient' },
+    fault: { epoch: 0, expect: ['frozen', 'gradient-vanishing', 'dead-units'], what: 'the images are all zeros (pixels lost by a loading bug): the first kernel gets no gradient' },
   },
   {
     name: 'saturated-sigmoid-frozen', data: ['penguins', { normalise: false }], model: (s) => mlp(s, 4, [16], 'sigmoid', 3, 'softmax'), optimizer: () => tf.train.adam(0.01), loss: xent, epochs: 6, batchSize: 32, every: 'epoch',
-    fault: { epoch: 0, expect: ['frozen'], what: 'raw inputs (body mass in grams) saturate every sigmoid of the first layer: its gradient is exactly 0 and it never trains' },
+    fault: { epoch: 0, expect: ['frozen', 'gradient-vanishing', 'dead-units'], what: 'raw inputs (body mass in grams) saturate every sigmoid of the first layer: its gradient is exactly 0 and it never trains' },
   },
   {
     name: 'unfrozen-after-compile', data: ['iris', {}], model: (s) => { const m = mlp(s, 4, [16], 'relu', 3, 'softmax'); m.layers[0].trainable = false; return m; }, afterCompile: (m) => { m.layers[0].trainable = true; },
@@ -48,16 +48,16 @@ const FAILING = [
   {
     name: 'lr-spike-mid-run', data: ['carsMpg', {}], model: (s) => mlp(s, 5, [16], 'tanh', 1), optimizer: () => tf.train.sgd(0.0005), loss: 'meanSquaredError', epochs: 12, batchSize: 32, every: 'epoch',
     injector: (m) => atEpoch(8, () => m.optimizer.setLearningRate(0.02)),
-    fault: { epoch: 8, expect: ['drift', 'exploding'], what: 'the learning rate is raised 40x (0.0005 -> 0.02) at the start of epoch 8' },
+    fault: { epoch: 8, expect: ['drift', 'exploding', 'gradient-exploding'], what: 'the learning rate is raised 40x (0.0005 -> 0.02) at the start of epoch 8' },
   },
   {
     name: 'lr-spike-every-batch', data: ['mnist', { n: 1024 }], model: (s) => mlp(s, 784, [64], 'relu', 10, 'softmax'), optimizer: () => tf.train.sgd(0.01), loss: xent, epochs: 2, batchSize: 32, every: 1,
     injector: (m) => new tf.CustomCallback({ onBatchBegin: async (b) => { if (b === 20) m.optimizer.setLearningRate(1.5); } }),
-    fault: { batch: 20, expect: ['drift', 'exploding'], what: 'the learning rate is raised 150x (0.01 -> 1.5) at batch 20 of epoch 0' },
+    fault: { batch: 20, expect: ['drift', 'exploding', 'gradient-exploding'], what: 'the learning rate is raised 150x (0.01 -> 1.5) at batch 20 of epoch 0' },
   },
   {
     name: 'lr-past-stability-limit', data: ['carsMpg', {}], model: (s) => mlp(s, 5, [16], 'relu', 1), optimizer: () => tf.train.sgd(0.05), loss: 'meanSquaredError', epochs: 2, batchSize: 32, every: 1,
-    fault: { batch: 0, expect: ['exploding', 'drift', 'non-finite'], what: 'sgd at lr 0.05 on a raw target around 23: the updates overshoot and grow until NaN' },
+    fault: { batch: 0, expect: ['exploding', 'drift', 'non-finite', 'gradient-exploding', 'gradient-non-finite'], what: 'sgd at lr 0.05 on a raw target around 23: the updates overshoot and grow until NaN' },
   },
   {
     name: 'weight-decay-collapse', data: ['penguins', {}], model: (s) => { const m = tf.sequential(); m.add(tf.layers.dense({ units: 16, activation: 'relu', inputShape: [4], kernelInitializer: init(s), kernelRegularizer: tf.regularizers.l2({ l2: 2 }), name: 'decayed' })); m.add(tf.layers.dense({ units: 3, activation: 'softmax', kernelInitializer: init(s + 1) })); return m; },

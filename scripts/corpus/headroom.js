@@ -16,20 +16,29 @@ const OPTIONS = [
   ['vanishThreshold', 1, 1e-4, 0.999],
   ['frozenTolerance', 1, 0, 1],
   ['frozenPatience', -1, 1, 50, true],
+  // The gradient rules' options are judged on the runs their own kinds catch in time (other kinds
+  // catch most of those runs too, which would hide a value that makes them miss).
+  ['gradientVanishRatio', 1, 1e-12, 0.999, false, ['gradient-vanishing']],
+  ['gradientVanishFloor', 1, 1e-15, 10, false, ['gradient-vanishing']],
+  ['gradientExplodeFactor', -1, 1.01, 1e4, false, ['gradient-exploding']],
+  ['gradientExplodeSpread', -1, 0, 1000, false, ['gradient-exploding']],
+  ['deadUnitsThreshold', -1, 0.001, 1, false, ['dead-units']],
+  ['gradientPatience', -1, 1, 50, true, ['gradient-vanishing', 'dead-units']],
 ];
 
 function quiet(healthy, replay, options) {
   return healthy.every((run) => evaluateRun(run, replay, options).loud.length === 0);
 }
 
-const caughtInTime = (run, replay, options) => {
-  const { latency } = evaluateRun(run, replay, options);
+const caughtInTime = (run, replay, options, kinds) => {
+  const { latency, catches } = evaluateRun(run, replay, options);
+  if (kinds) return kinds.some((kind) => catches[kind] !== undefined && catches[kind] <= 3);
   return latency !== null && latency <= 3;
 };
 
 /** Whether the options still catch, within 3 snapshots, every failing run in `failing`. */
-function catchesAll(failing, replay, options) {
-  return failing.every((run) => caughtInTime(run, replay, options));
+function catchesAll(failing, replay, options, kinds) {
+  return failing.every((run) => caughtInTime(run, replay, options, kinds));
 }
 
 /** Boundary of a monotone predicate over [lo, hi]: the value where `holds` switches, or null if it never does. */
@@ -53,9 +62,10 @@ function bisect(lo, hi, holds, integer) {
 function headroom(healthy, allFailing, replay, base, values) {
   // The runs the options tried catch in time: the boundary is where one of them is lost.
   const failing = allFailing.filter((run) => caughtInTime(run, replay, base));
-  return OPTIONS.map(([name, direction, lo, hi, integer]) => {
+  return OPTIONS.map(([name, direction, lo, hi, integer, kinds]) => {
+    const theirs = kinds ? allFailing.filter((run) => caughtInTime(run, replay, base, kinds)) : failing;
     const quietAt = (v) => quiet(healthy, replay, { ...base, [name]: v });
-    const catchAt = (v) => catchesAll(failing, replay, { ...base, [name]: v });
+    const catchAt = (v) => catchesAll(theirs, replay, { ...base, [name]: v }, kinds);
     const q = bisect(lo, hi, quietAt, integer);
     const c = bisect(lo, hi, catchAt, integer);
     const fmt = (v) => Number(v.toPrecision(3));

@@ -74,6 +74,8 @@ const HEALTHY = [
   { name: 'cars-mpg-sigmoid-dataset', data: ['carsMpg', {}], model: (s) => mlp(s, 5, [50, 50], 'sigmoid', 1), optimizer: () => tf.train.sgd(0.01), loss: 'meanSquaredError', epochs: 100, batchSize: 100, every: 'epoch', dataset: true },
   // The script of issue #9: an MLP with sigmoids, sgd 0.01, fitDataset, batch 500, 100 epochs.
   { name: 'weather-temp-sigmoid-dataset', data: ['weatherTemp', {}], model: (s) => mlp(s, 3, [50, 50], 'sigmoid', 1), optimizer: () => tf.train.sgd(0.01), loss: 'meanSquaredError', epochs: 100, batchSize: 500, every: 'epoch', dataset: true, seeds: [1, 2, 3, 4, 5, 6] },
+  // Issue #17: a regression MLP whose output is one unit (a one-element output bias), sgd on fitDataset, as a new user writes it.
+  { name: 'cars-mpg-one-unit-sgd-dataset', data: ['carsMpg', {}], model: (s) => mlp(s, 5, [16], 'relu', 1), optimizer: () => tf.train.sgd(0.01), loss: 'meanSquaredError', epochs: 20, batchSize: 32, every: 'epoch', dataset: true, seeds: [1, 2, 3, 4, 5, 6] },
   { name: 'cars-mpg-raw-adam-every-10', data: ['carsMpg', { normalise: false }], model: (s) => mlp(s, 5, [32], 'relu', 1), optimizer: () => tf.train.adam(0.01), loss: 'meanSquaredError', epochs: 20, batchSize: 16, every: 10 },
   { name: 'cars-origin-rmsprop-every-10', data: ['carsOrigin', {}], model: (s) => mlp(s, 5, [32], 'relu', 3, 'softmax'), optimizer: () => tf.train.rmsprop(0.001), loss: xent, epochs: 20, batchSize: 32, every: 10 },
   { name: 'penguins-fullbatch-adagrad', data: ['penguins', {}], model: (s) => mlp(s, 4, [16], 'relu', 3, 'softmax'), optimizer: () => tf.train.adagrad(0.05), loss: xent, epochs: 60, batchSize: 342, every: 'epoch' },

@@ -12,6 +12,10 @@ export const ALERT_KINDS: readonly AlertKind[] = [
   'exploding',
   'vanishing',
   'param-count',
+  'gradient-non-finite',
+  'gradient-vanishing',
+  'gradient-exploding',
+  'dead-units',
   'monitor-error',
 ];
 
@@ -26,6 +30,10 @@ export const DEFAULT_SEVERITY: Readonly<Record<AlertKind, AlertSeverity>> = {
   exploding: 'warn',
   vanishing: 'warn',
   'param-count': 'error',
+  'gradient-non-finite': 'error',
+  'gradient-vanishing': 'warn',
+  'gradient-exploding': 'warn',
+  'dead-units': 'warn',
   /** Raised by the monitor itself, never by the engine. */
   'monitor-error': 'error',
 };
@@ -51,6 +59,13 @@ export const DEFAULT_ALERT_OPTIONS = {
   growthThreshold: 5,
   vanishThreshold: 0.1,
   driftWarmup: 1,
+  gradientVanishRatio: 1e-6,
+  gradientVanishFloor: 1e-8,
+  gradientExplodeFactor: 5,
+  gradientExplodeSpread: 20,
+  gradientExplodeMinHistory: 2,
+  deadUnitsThreshold: 0.75,
+  gradientPatience: 2,
   reminderEvery: 10,
 } as const;
 
@@ -69,6 +84,13 @@ export const ALERT_OPTION_KEYS: readonly (keyof AlertOptions)[] = [
   'growthThreshold',
   'vanishThreshold',
   'driftWarmup',
+  'gradientVanishRatio',
+  'gradientVanishFloor',
+  'gradientExplodeFactor',
+  'gradientExplodeSpread',
+  'gradientExplodeMinHistory',
+  'deadUnitsThreshold',
+  'gradientPatience',
   'expectedParams',
   'reminderEvery',
   'include',

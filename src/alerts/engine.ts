@@ -1,4 +1,4 @@
-import type { Alert, AlertKind, ModelRecord, Snapshot, WeightRecord, WeightStats } from '../history-types';
+import type { Alert, AlertKind, GradientStats, ModelRecord, Snapshot, WeightRecord, WeightStats } from '../history-types';
 import { buildAlert, type TrainingPosition } from './alert-message';
 import { ConditionTracker, type ConditionStep } from './condition-tracker';
 import type { ResolvedAlertOptions } from './option-types';
@@ -10,6 +10,12 @@ import { explodingRule } from './rules/exploding';
 import { frozenRule } from './rules/frozen';
 import { frozenByDesignRule } from './rules/frozen-by-design';
 import { nonFiniteRule } from './rules/non-finite';
+import { gradientNonFiniteRule } from './rules/gradient-non-finite';
+import { gradientVanishingRule } from './rules/gradient-vanishing';
+import { gradientExplodingRule } from './rules/gradient-exploding';
+import { deadUnitsRule } from './rules/dead-units';
+import { noteGradient, rememberGradient } from './gradient-state';
+import { gradientScales } from './gradient-scale';
 import { checkParamCount } from './rules/param-count';
 import { vanishingRule } from './rules/vanishing';
 import { isWatched } from './weight-filter';
@@ -25,6 +31,10 @@ const WEIGHT_RULES: readonly WeightRule[] = [
   driftRule,
   explodingRule,
   vanishingRule,
+  gradientNonFiniteRule,
+  gradientVanishingRule,
+  gradientExplodingRule,
+  deadUnitsRule,
 ];
 
 /** What the engine keeps about one watched weight from its first snapshot on. */
@@ -122,9 +132,10 @@ export class AlertEngine {
       || this.previous.epoch !== at.epoch || this.previous.batch !== at.batch || this.previous.step !== at.step;
     const trainingStarted = at.epoch > 0 || (at.batch ?? 0) > 0 || (at.step ?? 0) > 0;
     const alerts: Alert[] = [];
-    const { stats } = snapshot;
+    const { stats, gradients } = snapshot;
+    const scales = gradients ? gradientScales(stats, gradients, (name) => this.watches(name)) : [];
     for (const name of Object.keys(stats)) {
-      if (this.watches(name)) this.evaluateWeight(name, stats[name], at, progressed, trainingStarted, alerts);
+      if (this.watches(name)) this.evaluateWeight(name, stats[name], gradients?.[name], scales, at, progressed, trainingStarted, alerts);
     }
     this.previous = at;
     return alerts;
@@ -151,13 +162,17 @@ export class AlertEngine {
 
   /** Runs the rules on one weight, adding the alerts they raise to `alerts`. */
   private evaluateWeight(
-    name: string, stats: WeightStats, at: TrainingPosition, progressed: boolean, trainingStarted: boolean, alerts: Alert[],
+    name: string, stats: WeightStats, gradient: GradientStats | undefined, scales: readonly number[],
+    at: TrainingPosition, progressed: boolean, trainingStarted: boolean, alerts: Alert[],
   ): void {
     const weight = this.weights.get(name) ?? this.track(name, stats);
     const { state, keys, context } = weight;
     noteStillness(state, stats, progressed, this.options);
+    noteGradient(state, stats, gradient, scales, this.options);
     context.record = this.records.get(name);
     context.stats = stats;
+    context.gradient = gradient;
+    context.gradientScales = scales;
     context.progressed = progressed;
     context.trainingStarted = trainingStarted;
     for (let i = 0; i < this.rules.length; i += 1) {
@@ -165,6 +180,7 @@ export class AlertEngine {
       if (alert !== null) alerts.push(alert);
     }
     rememberSnapshot(state, stats, progressed, this.options);
+    rememberGradient(state, gradient);
   }
 
   /** A weight seen for the first time, in the snapshot with these stats. */
@@ -174,7 +190,8 @@ export class AlertEngine {
       state,
       keys: this.rules.map((rule) => `${rule.kind}|${name}`),
       context: {
-        name, record: undefined, stats, state, options: this.options, progressed: false, trainingStarted: false,
+        name, record: undefined, stats, gradient: undefined, gradientScales: [], state, options: this.options,
+        progressed: false, trainingStarted: false,
       },
     };
     this.weights.set(name, weight);

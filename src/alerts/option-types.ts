@@ -128,6 +128,59 @@ export interface AlertOptions {
    */
   driftWarmup?: number;
   /**
+   * `gradient-vanishing` (option `gradients`): a trained weight's gradient scale (its mean
+   * gradient L2 norm since the previous snapshot over its own L2 norm) is below this fraction of
+   * the median scale of the model's other weights. On the alert corpus, healthy runs stay quiet up
+   * to 5e-5 (a Dense bias feeding BatchNormalization, whose gradient is float32 noise by design);
+   * the layers of saturated sigmoids, dead ReLUs and blank inputs are at 0 to 1.8e-12. Must be in
+   * (0, 1).
+   * @default 1e-6
+   */
+  gradientVanishRatio?: number;
+  /**
+   * `gradient-vanishing`: also fires when the gradient scale is below this, whatever the other
+   * weights do (a model whose every gradient vanished has no healthy layer to compare with).
+   * Healthy corpus runs stay quiet up to 4.5e-6; the faults are at 0 to 7e-13. Must be >= 0.
+   * @default 1e-8
+   */
+  gradientVanishFloor?: number;
+  /**
+   * `gradient-exploding` (option `gradients`): fires when a trained weight's largest gradient norm
+   * since the previous snapshot is above this many times the median of its earlier ones and, once
+   * it has 5 or more, above that median plus `gradientExplodeSpread` robust spreads, as the drift
+   * spike is judged. Healthy corpus runs stay quiet from 4.32 (an LSTM's kernels in its first
+   * epochs); sgd past its stability limit is caught up to 7.24. Must be > 1.
+   * @default 5
+   */
+  gradientExplodeFactor?: number;
+  /**
+   * `gradient-exploding`: the robust spreads above the median a jump must also clear, once the
+   * weight has 5 earlier gradient norms. Healthy corpus runs stay quiet from 17. Must be >= 0.
+   * @default 20
+   */
+  gradientExplodeSpread?: number;
+  /**
+   * `gradient-exploding`: earlier snapshots with a gradient needed before a jump is judged. A
+   * divergence from the first step must be caught in its first few snapshots, so the default is
+   * small; with fewer than 5 only `gradientExplodeFactor` applies. Must be >= 1.
+   * @default 2
+   */
+  gradientExplodeMinHistory?: number;
+  /**
+   * `dead-units` (option `gradients`): fires when at least this share of a Dense or Conv kernel's
+   * output units got an exactly zero gradient at every step since the previous snapshot. Healthy
+   * corpus runs reach 0.59 (a ReLU layer on raw inputs under adam, which still learns); dead
+   * layers are at 0.94 to 1. Must be in (0, 1].
+   * @default 0.75
+   */
+  deadUnitsThreshold?: number;
+  /**
+   * `gradient-vanishing` and `dead-units`: snapshots in a row the condition must hold before it
+   * is reported. Must be >= 1.
+   * @default 2
+   */
+  gradientPatience?: number;
+  /**
    * `param-count`: the expected total parameter count (`ModelRecord.totalParams`). Null or
    * undefined: not checked.
    * @default null
@@ -178,6 +231,13 @@ export interface ResolvedAlertOptions {
   readonly growthThreshold: number;
   readonly vanishThreshold: number;
   readonly driftWarmup: number;
+  readonly gradientVanishRatio: number;
+  readonly gradientVanishFloor: number;
+  readonly gradientExplodeFactor: number;
+  readonly gradientExplodeSpread: number;
+  readonly gradientExplodeMinHistory: number;
+  readonly deadUnitsThreshold: number;
+  readonly gradientPatience: number;
   readonly expectedParams: number | null;
   readonly reminderEvery: number;
   /** Null: every weight. */

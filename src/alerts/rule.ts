@@ -1,4 +1,4 @@
-import type { AlertKind, WeightRecord, WeightStats } from '../history-types';
+import type { AlertKind, GradientStats, WeightRecord, WeightStats } from '../history-types';
 import type { ResolvedAlertOptions } from './option-types';
 import type { WeightState } from './weight-state';
 
@@ -38,6 +38,13 @@ export interface WeightContext {
   readonly name: string;
   readonly record: WeightRecord | undefined;
   readonly stats: WeightStats;
+  /** The weight's gradient at this snapshot (option `gradients`); undefined when not recorded. */
+  readonly gradient: GradientStats | undefined;
+  /**
+   * The gradient scale (./gradient-scale.ts) of every watched weight of this snapshot that has
+   * one, for rules that compare a weight with the others.
+   */
+  readonly gradientScales: readonly number[];
   readonly state: WeightState;
   readonly options: ResolvedAlertOptions;
   /**

@@ -23,6 +23,12 @@ export interface WeightState {
   unchangedStreak: number;
   /** Comparisons with a non-zero previous l2Norm on progressed snapshots (see `driftWarmup`). */
   comparisonsFromNonZero: number;
+  /** The largest gradient norm (`GradientStats.maxNorm`) of earlier snapshots, the last `driftSpikeWindow`. */
+  readonly gradientNorms: StepWindow;
+  /** Snapshots with a gradient in a row, up to the current one, whose gradient vanished (`gradient-vanishing`). */
+  vanishedStreak: number;
+  /** Snapshots with a gradient in a row, up to the current one, with dead units at or above `deadUnitsThreshold`. */
+  deadUnitsStreak: number;
 }
 
 /** State of a weight seen for the first time, in the snapshot with these stats. */
@@ -34,6 +40,9 @@ export function createWeightState(stats: WeightStats, options: ResolvedAlertOpti
     steps: new StepWindow(options.driftSpikeWindow),
     unchangedStreak: 0,
     comparisonsFromNonZero: 0,
+    gradientNorms: new StepWindow(options.driftSpikeWindow),
+    vanishedStreak: 0,
+    deadUnitsStreak: 0,
   };
 }
 

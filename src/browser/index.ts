@@ -15,6 +15,6 @@ export { SCHEMA_VERSION } from '../history-types';
 export { renderReport } from '../report/render-report';
 export type { ReportOptions } from '../report/render-report';
 export type {
-  Alert, AlertKind, AlertSeverity, DriftStats, EnvironmentRecord, FromStartStats, Histogram,
+  Alert, AlertKind, AlertSeverity, DriftStats, EnvironmentRecord, FromStartStats, GradientSeries, GradientStats, Histogram,
   HistoryDocument, HistorySeries, LayerRecord, ModelRecord, Snapshot, TrainingRun, WeightRecord, WeightSeries, WeightStats,
 } from '../history-types';

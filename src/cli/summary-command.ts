@@ -39,14 +39,19 @@ export function summaryText(data: SummaryOutput, history: HistoryDocument): stri
     data.layers.map((l) => [l.name, l.class, formatCount(l.params), formatCount(l.trainableParams),
       formatCount(l.nonTrainableParams), String(l.alerts)]),
   );
+  // Runs recorded with `gradients: true` get two more columns: the mean gradient norm and the update ratio per step.
+  const gradients = history.series.gradients !== undefined;
   const weights = textTable(
     [{ heading: 'weight', align: 'left' }, { heading: 'shape', align: 'left' }, { heading: 'params', align: 'right' },
       { heading: 'trainable', align: 'left' }, { heading: 'mean', align: 'right' }, { heading: 'std', align: 'right' },
       { heading: 'min', align: 'right' }, { heading: 'max', align: 'right' }, { heading: 'zeros', align: 'right' },
-      { heading: 'nan/inf', align: 'right' }, { heading: 'drift', align: 'right' }, { heading: 'max drift', align: 'right' }, { heading: 'alerts', align: 'right' }],
+      { heading: 'nan/inf', align: 'right' }, { heading: 'drift', align: 'right' }, { heading: 'max drift', align: 'right' },
+      ...(gradients ? [{ heading: 'grad norm', align: 'right' as const }, { heading: 'update/step', align: 'right' as const }] : []),
+      { heading: 'alerts', align: 'right' }],
     data.weights.map((w) => [w.name, formatShape(w.shape), formatCount(w.params), w.trainable ? 'yes' : w.sharedWith ? `shared (${w.sharedWith.join(', ')})` : 'no',
       formatStat(w.mean), formatStat(w.std), formatStat(w.min), formatStat(w.max), formatStat(w.zeroFraction),
-      nonFinite(w), formatStat(w.lastDrift), formatStat(w.maxDrift), String(w.alerts)]),
+      nonFinite(w), formatStat(w.lastDrift), formatStat(w.maxDrift),
+      ...(gradients ? [formatStat(w.gradientNorm), formatStat(w.updateRatio)] : []), String(w.alerts)]),
   );
   return `${census}\n${runOutline(history)}\n\n${layers}\n\n${weights}\n`;
 }

@@ -43,9 +43,11 @@ function checkConsistency(doc: HistoryDocument): string | null {
   if (doc.series.batch.length !== length) return `/series/batch has ${doc.series.batch.length} entries where /series/epoch has ${length}`;
   const steps = doc.series.step;
   if (steps !== undefined && steps.length !== length) return `/series/step has ${steps.length} entries where /series/epoch has ${length}`;
-  for (const [name, columns] of Object.entries(doc.series.weights)) {
-    for (const [key, values] of Object.entries(columns)) {
-      if (values.length !== length) return `/series/weights/${name}/${key} has ${values.length} entries where /series/epoch has ${length}`;
+  for (const group of ['weights', 'gradients'] as const) {
+    for (const [name, columns] of Object.entries(doc.series[group] ?? {})) {
+      for (const [key, values] of Object.entries(columns as Record<string, unknown[]>)) {
+        if (values.length !== length) return `/series/${group}/${name}/${key} has ${values.length} entries where /series/epoch has ${length}`;
+      }
     }
   }
   let previous = -1;

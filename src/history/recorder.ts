@@ -4,7 +4,7 @@
  * document made of them.
  */
 import type {
-  Alert, EnvironmentRecord, HistoryDocument, ModelRecord, Snapshot, TrainingRun, WeightRecord, WeightStats,
+  Alert, EnvironmentRecord, GradientStats, HistoryDocument, ModelRecord, Snapshot, TrainingRun, WeightRecord, WeightStats,
 } from '../history-types';
 import { SCHEMA_VERSION } from '../history-types';
 import { SeriesRecorder } from './series';
@@ -72,10 +72,13 @@ export class HistoryRecorder {
   }
 
   /** Records a snapshot and returns it, with its `index`. */
-  addSnapshot(fields: Omit<Snapshot, 'index' | 'stats'>, stats: Record<string, WeightStats>): Snapshot {
+  addSnapshot(
+    fields: Omit<Snapshot, 'index' | 'stats' | 'gradients'>, stats: Record<string, WeightStats>,
+    gradients?: Record<string, GradientStats> | null,
+  ): Snapshot {
     this.changes += 1;
-    const index = this.series.append(fields.epoch, fields.batch, stats, fields.step);
-    const snapshot: Snapshot = { index, ...fields, stats };
+    const index = this.series.append(fields.epoch, fields.batch, stats, fields.step, gradients ?? undefined);
+    const snapshot: Snapshot = { index, ...fields, stats, ...(gradients ? { gradients } : {}) };
     this.thinning.add(snapshot);
     return snapshot;
   }

@@ -1,7 +1,8 @@
 /**
  * One weight's collapsible section of the report: its last statistics, line charts of its
- * statistics over the snapshots, the histogram heat map, drift on a log scale, and zeros and
- * NaN/Inf counts when they are not all zero.
+ * statistics over the snapshots, the histogram heat map, drift on a log scale, gradient norms and
+ * the update ratio when gradients were recorded, and zeros and NaN/Inf counts when they are not
+ * all zero.
  */
 import { escapeHtml } from './escape-html';
 import { formatCount, formatShape, formatStat } from './format';
@@ -66,6 +67,19 @@ export function weightSection(history: HistoryDocument, row: WeightSummary, open
     charts.push(figure('Relative drift (log scale)', [
       { label: 'since previous', color: ORANGE, values: s.driftRelative }, { label: 'since start', color: GREY, values: s.fromStartRelative },
     ], x, marks, true));
+    const g = history.series.gradients?.[row.name];
+    if (g !== undefined) {
+      // Gradient norms of healthy and diverging runs differ by decades: a log axis shows both; a
+      // gradient that is 0 throughout (a dead layer) is drawn on a linear one, so that it shows.
+      const log = anyPositive(g.maxNorm);
+      charts.push(figure(`Gradient L2 norm since the previous snapshot${log ? ' (log scale)' : ''}`, [
+        { label: 'largest', color: RED, values: g.maxNorm }, { label: 'mean', color: BLUE, values: g.meanNorm },
+        { label: 'last step', color: GREY, values: g.l2Norm },
+      ], x, marks, log));
+      if (anyPositive(g.updateRatio)) {
+        charts.push(figure('Update ratio |Δw| / |w| per step (log scale)', [{ label: 'update ratio', color: ORANGE, values: g.updateRatio }], x, marks, true));
+      }
+    }
     if (anyPositive(s.zeroFraction)) charts.push(figure('Zero fraction', [{ label: 'zeros', color: GREY, values: s.zeroFraction }], x, marks));
     if (anyPositive(s.nanCount) || anyPositive(s.infCount)) {
       charts.push(figure('Non-finite elements', [{ label: 'NaN', color: RED, values: s.nanCount }, { label: 'Inf', color: ORANGE, values: s.infCount }], x, marks));

@@ -25,6 +25,12 @@ export interface WeightSummary {
   /** Largest relative drift over the run, and the epoch it happened at. */
   maxDrift: number | null;
   maxDriftEpoch: number | null;
+  /**
+   * With gradients recorded (option `gradients`): the mean gradient L2 norm over the steps before
+   * the last snapshot that has one, and the update ratio per step there; null otherwise.
+   */
+  gradientNorm: number | null;
+  updateRatio: number | null;
   /** Alerts that started on this weight (reminders and clears not counted). */
   alerts: number;
   /** The most severe of them; null when none. */
@@ -41,6 +47,13 @@ export function atLeast(a: AlertSeverity, b: AlertSeverity): boolean {
 /** The value at the last snapshot: null there means not finite or not measured, and says so. */
 function lastValue(values: (number | null)[] | undefined): number | null {
   return values === undefined || values.length === 0 ? null : values[values.length - 1];
+}
+
+/** The last non-null value (gradients are absent from snapshots without a step since the previous one). */
+function lastKnown(values: (number | null)[] | undefined): number | null {
+  if (values === undefined) return null;
+  for (let i = values.length - 1; i >= 0; i -= 1) if (values[i] !== null) return values[i];
+  return null;
 }
 
 function largest(values: (number | null)[], epochs: number[]): { value: number | null; epoch: number | null } {
@@ -76,11 +89,13 @@ export function weightSummaries(history: HistoryDocument): WeightSummary[] {
     const series: WeightSeries | undefined = history.series.weights[w.name];
     const own = started.filter((a) => a.weight === w.name);
     const drift = series ? largest(series.driftRelative, history.series.epoch) : { value: null, epoch: null };
+    const gradient = history.series.gradients?.[w.name];
     return {
       name: w.name, layer: w.layer, shape: w.shape, params: w.size, trainable: w.trainable, ...(w.sharedWith ? { sharedWith: w.sharedWith } : {}),
       mean: lastValue(series?.mean), std: lastValue(series?.std), min: lastValue(series?.min), max: lastValue(series?.max),
       zeroFraction: lastValue(series?.zeroFraction), nanCount: lastValue(series?.nanCount), infCount: lastValue(series?.infCount),
       lastDrift: lastValue(series?.driftRelative), maxDrift: drift.value, maxDriftEpoch: drift.epoch,
+      gradientNorm: lastKnown(gradient?.meanNorm), updateRatio: lastKnown(gradient?.updateRatio),
       alerts: own.length, worstSeverity: worst(own),
     };
   });

@@ -42,7 +42,8 @@ describe('the alert corpus', () => {
   expectNoLeaks();
 
   it('is diverse: tasks, optimizers, cadences, fit and fitDataset, batch sizes, seeds', () => {
-    expect(healthy).toHaveLength(96);
+    // 96, and 6 seeds of the one-unit regression of issue #17
+    expect(healthy).toHaveLength(102);
     expect(new Set(healthy.map((r) => r.optimizer))).toEqual(new Set(['SGD', 'Momentum', 'Adam', 'RMSProp', 'Adagrad']));
     expect(new Set(healthy.map((r) => r.cadence))).toEqual(new Set(['epoch', 'every 1 batches', 'every 10 batches']));
     expect(new Set(healthy.map((r) => r.api))).toEqual(new Set(['fit', 'fitDataset']));
@@ -62,43 +63,46 @@ describe('the alert corpus', () => {
   describe('failing runs are caught by the right kind, within 3 snapshots of the fault', () => {
     // [run, kind, weight, snapshots from the fault to the catch (1: the first one after it)]
     const EXPECTED: [string, string | null, string | null, number | null][] = [
-      ['constant-input-data-bug-s1', 'frozen', 'dense_Dense1/kernel', 3],
-      ['constant-input-data-bug-s2', 'frozen', 'dense_Dense5/kernel', 3],
-      ['constant-input-data-bug-s3', 'frozen', 'dense_Dense7/kernel', 3],
-      ['dead-relu-negative-bias-s1', 'frozen', 'dead_relu/kernel', 3],
-      ['dead-relu-negative-bias-s2', 'frozen', 'dead_relu/kernel', 3],
-      ['dead-relu-negative-bias-s3', 'frozen', 'dead_relu/kernel_1', 3],
+      // A layer that gets no gradient: gradient-vanishing (and dead-units) at the second snapshot
+      // (`gradientPatience` 2), before `frozen` (`frozenPatience` 3).
+      ['constant-input-data-bug-s1', 'gradient-vanishing', 'dense_Dense1/kernel', 2],
+      ['constant-input-data-bug-s2', 'gradient-vanishing', 'dense_Dense3/kernel', 2],
+      ['constant-input-data-bug-s3', 'gradient-vanishing', 'dense_Dense5/kernel', 2],
+      ['dead-relu-negative-bias-s1', 'gradient-vanishing', 'dead_relu/kernel', 2],
+      ['dead-relu-negative-bias-s2', 'gradient-vanishing', 'dead_relu/kernel_1', 2],
+      ['dead-relu-negative-bias-s3', 'gradient-vanishing', 'dead_relu/kernel_2', 2],
       ['lr-past-stability-limit-s1', 'drift', 'dense_Dense1/kernel', 3],
       // the fault is there from the start, but for 5 batches the weights oscillate within what healthy
-      // runs do in their first batches (norms 3.6 to 4.8, relative drift <= 0.68 after the first); they visibly
-      // diverge at batches 6 (x1.9) and 7 (x3.5), and batch 7 is caught
-      ['lr-past-stability-limit-s2', 'drift', 'dense_Dense29/kernel', 7],
-      ['lr-past-stability-limit-s3', 'drift', 'dense_Dense31/kernel', 3],
+      // runs do in their first batches (norms 3.6 to 4.8, relative drift <= 0.68 after the first), and so
+      // do the gradients (largest norm per batch 74, 22, 61, 44, 54: no growth); they visibly diverge at
+      // batches 6 (gradient norm 119) and 7 (570, 9.9x the median), and batch 7 is caught, by drift and
+      // gradient-exploding alike
+      ['lr-past-stability-limit-s2', 'drift', 'dense_Dense3/kernel', 7],
+      ['lr-past-stability-limit-s3', 'drift', 'dense_Dense5/kernel', 3],
       ['lr-spike-every-batch-s1', 'drift', 'dense_Dense1/kernel', 1],
-      ['lr-spike-every-batch-s2', 'drift', 'dense_Dense25/kernel', 1],
-      ['lr-spike-every-batch-s3', 'drift', 'dense_Dense27/kernel', 1],
+      ['lr-spike-every-batch-s2', 'drift', 'dense_Dense3/kernel', 1],
+      ['lr-spike-every-batch-s3', 'drift', 'dense_Dense5/kernel', 1],
       ['lr-spike-mid-run-s1', 'drift', 'dense_Dense1/bias', 1],
-      ['lr-spike-mid-run-s2', 'drift', 'dense_Dense21/kernel', 1],
-      ['lr-spike-mid-run-s3', 'drift', 'dense_Dense23/kernel', 1],
-      ['saturated-sigmoid-frozen-s1', 'frozen', 'dense_Dense1/kernel', 3],
-      ['saturated-sigmoid-frozen-s2', 'frozen', 'dense_Dense9/kernel', 3],
-      // missed: 2 of the 16 sigmoids are not quite saturated, so 3 of the 64 kernel elements still
-      // move, by 0.6e-6 to 2.4e-6 of the kernel's norm an epoch. A converged healthy output bias
-      // moves by 7.2e-7 to 2.7e-5 an epoch late in a run; frozenTolerance 1e-5 would catch this run
-      // and stay quiet on the corpus, but with a margin of 2.7x only (see the README)
-      ['saturated-sigmoid-frozen-s3', null, null, null],
+      ['lr-spike-mid-run-s2', 'drift', 'dense_Dense3/kernel', 1],
+      ['lr-spike-mid-run-s3', 'drift', 'dense_Dense5/kernel', 1],
+      ['saturated-sigmoid-frozen-s1', 'gradient-vanishing', 'dense_Dense1/kernel', 2],
+      ['saturated-sigmoid-frozen-s2', 'gradient-vanishing', 'dense_Dense3/kernel', 2],
+      // missed by `frozen` (2 of the 16 sigmoids are not quite saturated, so 3 of the 64 kernel
+      // elements still move, by 0.6e-6 to 2.4e-6 of the kernel's norm an epoch); its gradient
+      // scale is 7e-13, far below any healthy run's
+      ['saturated-sigmoid-frozen-s3', 'gradient-vanishing', 'dense_Dense5/kernel', 2],
       ['set-weights-on-frozen-s1', 'changed-while-frozen', 'dense_Dense1/kernel', 1],
-      ['set-weights-on-frozen-s2', 'changed-while-frozen', 'dense_Dense17/kernel', 1],
-      ['set-weights-on-frozen-s3', 'changed-while-frozen', 'dense_Dense19/kernel', 1],
+      ['set-weights-on-frozen-s2', 'changed-while-frozen', 'dense_Dense3/kernel', 1],
+      ['set-weights-on-frozen-s3', 'changed-while-frozen', 'dense_Dense5/kernel', 1],
       ['unfrozen-after-compile-s1', 'frozen', 'dense_Dense1/kernel', 3],
-      ['unfrozen-after-compile-s2', 'frozen', 'dense_Dense13/kernel', 3],
-      ['unfrozen-after-compile-s3', 'frozen', 'dense_Dense15/kernel', 3],
+      ['unfrozen-after-compile-s2', 'frozen', 'dense_Dense3/kernel', 3],
+      ['unfrozen-after-compile-s3', 'frozen', 'dense_Dense5/kernel', 3],
       ['weight-decay-collapse-s1', 'vanishing', 'decayed/kernel', 1],
-      ['weight-decay-collapse-s2', 'vanishing', 'decayed/kernel', 1],
-      ['weight-decay-collapse-s3', 'vanishing', 'decayed/kernel_1', 1],
+      ['weight-decay-collapse-s2', 'vanishing', 'decayed/kernel_1', 1],
+      ['weight-decay-collapse-s3', 'vanishing', 'decayed/kernel_2', 1],
       ['zeros-initialiser-s1', 'dead', 'zero_init/kernel', 1],
-      ['zeros-initialiser-s2', 'dead', 'zero_init/kernel', 1],
-      ['zeros-initialiser-s3', 'dead', 'zero_init/kernel_1', 1],
+      ['zeros-initialiser-s2', 'dead', 'zero_init/kernel_1', 1],
+      ['zeros-initialiser-s3', 'dead', 'zero_init/kernel_2', 1],
     ];
 
     it('covers every failing run', () => {
@@ -110,6 +114,25 @@ describe('the alert corpus', () => {
       expect({ kind: result.caught?.kind ?? null, weight: result.caught?.weight ?? null, latency: result.latency, early: result.early })
         .toEqual({ kind, weight, latency, early: [] });
     });
+  });
+
+  it('judges gradients on every run but one CNN configuration (recorded before gradients)', () => {
+    const withGradients = (run: RecordedRun) => (run as unknown as { snapshots: unknown[][] }).snapshots
+      .some((s) => s.slice(2).some((row) => Array.isArray(row) && row.length === 10));
+    expect(healthy.filter((run) => !withGradients(run)).map((r) => r.name.replace(/-s\d+$/, '')).filter((v, i, a) => a.indexOf(v) === i))
+      .toEqual(['mnist-cnn-rmsprop-every-10']);
+    expect(failing.every(withGradients)).toBe(true);
+  });
+
+  it('has teeth: looser gradient options raise false warnings on the healthy runs', () => {
+    const loose = (options: AlertOptions) => healthy.filter((run) => judge(run, options).loud.length > 0)
+      .map((r) => r.name.replace(/-s\d+$/, '')).filter((v, i, a) => a.indexOf(v) === i);
+    // a Dense bias feeding BatchNormalization gets float32 noise for a gradient, by design
+    expect(loose({ gradientVanishRatio: 1e-4 })).toEqual(['mnist-bn-dropout']);
+    // recurrent kernels in their first epochs
+    expect(loose({ gradientExplodeFactor: 4 })).toEqual(['sums-gru-rmsprop-every-batch', 'sums-lstm-adam']);
+    // a ReLU layer on raw inputs under adam: up to 59% of its units get no gradient, and it learns
+    expect(loose({ deadUnitsThreshold: 0.5 })).toEqual(['cars-mpg-raw-adam-every-10']);
   });
 
   it('has teeth: looser spike options raise false warnings on the healthy runs', () => {

@@ -20,6 +20,13 @@ describe('validateAlertOptions', () => {
       growthThreshold: 5,
       vanishThreshold: 0.1,
       driftWarmup: 1,
+      gradientVanishRatio: 1e-6,
+      gradientVanishFloor: 1e-8,
+      gradientExplodeFactor: 5,
+      gradientExplodeSpread: 20,
+      gradientExplodeMinHistory: 2,
+      deadUnitsThreshold: 0.75,
+      gradientPatience: 2,
       reminderEvery: 10,
     };
 
@@ -47,7 +54,8 @@ describe('validateAlertOptions', () => {
       expect(DEFAULT_SEVERITY['non-finite']).toBe('error');
       expect(DEFAULT_SEVERITY['param-count']).toBe('error');
       expect(DEFAULT_SEVERITY['frozen-by-design']).toBe('info');
-      for (const kind of ['frozen', 'changed-while-frozen', 'dead', 'drift', 'exploding', 'vanishing'] as const) {
+      expect(DEFAULT_SEVERITY['gradient-non-finite']).toBe('error');
+      for (const kind of ['frozen', 'changed-while-frozen', 'dead', 'drift', 'exploding', 'vanishing', 'gradient-vanishing', 'gradient-exploding', 'dead-units'] as const) {
         expect(DEFAULT_SEVERITY[kind]).toBe('warn');
       }
     });
@@ -115,6 +123,13 @@ describe('validateAlertOptions', () => {
       ['expectedParams', -5, /`expectedParams`.*integer >= 0, but got -5\./],
       ['expectedParams', 10.5, /`expectedParams`.*but got 10\.5\./],
       ['reminderEvery', -1, /`reminderEvery`.*>= 0 \(0: no reminders\), but got -1\./],
+      ['gradientVanishRatio', 1, /^The `gradientVanishRatio` option must be a finite number > 0 and < 1, but got 1\.$/],
+      ['gradientVanishFloor', -1, /`gradientVanishFloor`.*>= 0, but got -1\./],
+      ['gradientExplodeFactor', 1, /`gradientExplodeFactor`.*> 1, but got 1\./],
+      ['gradientExplodeSpread', -1, /`gradientExplodeSpread`.*>= 0, but got -1\./],
+      ['gradientExplodeMinHistory', 0, /`gradientExplodeMinHistory`.*integer >= 1, but got 0\./],
+      ['deadUnitsThreshold', 0, /`deadUnitsThreshold`.*> 0 and <= 1, but got 0\./],
+      ['gradientPatience', 0, /`gradientPatience`.*integer >= 1, but got 0\./],
     ])('%s = %p', (name, value, message) => {
       const call = () => validateAlertOptions({ [name]: value } as AlertOptions);
       expect(call).toThrow(RangeError);

@@ -84,9 +84,9 @@ describe('bad usage', () => {
     [['alerts', 'diverging.json', '--severity', 'fatal'], "option '--severity <severity>' argument 'fatal' is invalid. Allowed choices are info, warn, error."],
     [['summary', 'diverging.json', '--fail-on', 'warning'], "option '--fail-on <severity>' argument 'warning' is invalid. Allowed choices are info, warn, error."],
     [['alerts', 'diverging.json', '--kind', 'drift,explode'],
-      'unknown alert kind "explode" in --kind (known: non-finite, frozen, changed-while-frozen, frozen-by-design, dead, drift, exploding, vanishing, param-count, monitor-error)'],
+      'unknown alert kind "explode" in --kind (known: non-finite, frozen, changed-while-frozen, frozen-by-design, dead, drift, exploding, vanishing, param-count, gradient-non-finite, gradient-vanishing, gradient-exploding, dead-units, monitor-error)'],
     [['alerts', 'diverging.json', '--kind', ','],
-      '--kind needs at least one alert kind (non-finite, frozen, changed-while-frozen, frozen-by-design, dead, drift, exploding, vanishing, param-count, monitor-error)'],
+      '--kind needs at least one alert kind (non-finite, frozen, changed-while-frozen, frozen-by-design, dead, drift, exploding, vanishing, param-count, gradient-non-finite, gradient-vanishing, gradient-exploding, dead-units, monitor-error)'],
     [['report', 'diverging.json', '-o', 'no/such/folder/report.html'], 'cannot write no/such/folder/report.html (ENOENT)'],
   ])('%j exits 2 with a message', (args, message) => {
     expect(runCli(args, dir)).toEqual(usage(message));

@@ -105,4 +105,10 @@ describe('loadHistory', () => {
     expect(upgraded.snapshots).toEqual(doc.snapshots);
     expect(upgraded.schemaVersion).toBe(3);
   });
+
+  it('reads a version 2 document (version 3 only added optional fields) as version 3', () => {
+    const doc = JSON.parse(good);
+    const loaded = loadHistory(write('v2.json', JSON.stringify({ ...doc, schemaVersion: 2 })));
+    expect(loaded).toEqual({ ...doc, schemaVersion: 3 });
+  });
 });
