@@ -20,6 +20,18 @@ import {
 /** The statistics written as scalars, named as the history's `series` columns. */
 export const SCALAR_STATISTICS = ['l2Norm', 'mean', 'std', 'driftRelative', 'zeroFraction', 'nanCount', 'infCount'] as const;
 
+/**
+ * The gradient figures written as scalars (option `gradients`), under `<weight>/gradient/`, named
+ * as the history's `series.gradients` columns.
+ */
+export const GRADIENT_STATISTICS = ['l2Norm', 'maxNorm', 'meanNorm', 'updateRatio'] as const;
+
+/** What the gradient scalars are read from: a snapshot's `GradientStats` has all of it. */
+export type GradientScalarSource = Readonly<Record<(typeof GRADIENT_STATISTICS)[number], number | null>>;
+
+/** The tag of a weight's gradient histogram (and the prefix of its gradient scalars). */
+export const gradientTag = (weight: string): string => `${weight}/gradient`;
+
 /** The tag of the alerts' text. */
 export const ALERTS_TAG = 'alerts';
 
@@ -52,6 +64,10 @@ export interface StepRecords {
   scalars?: Readonly<Record<string, ScalarSource>>;
   /** Histograms per weight name. */
   histograms?: Readonly<Record<string, { histogram: Histogram }>>;
+  /** Gradient figures per weight name (option `gradients`). */
+  gradients?: Readonly<Record<string, GradientScalarSource>>;
+  /** Gradient histograms per weight name, written under `<weight>/gradient`. */
+  gradientHistograms?: Readonly<Record<string, { histogram: Histogram }>>;
   alerts?: readonly Alert[];
 }
 
@@ -103,9 +119,21 @@ function writeVarint(buffer: Buffer, at: number, n: number): number {
 /** The first byte protobufjs writes for a message with only this field set: the field's key. */
 const keyOf = (type: typeof EventHeader, fields: Record<string, unknown>): number => type.encode(fields).finish()[0];
 
+/** The scalar tags `<prefix>/<statistic>` of `weight`, made once and kept in `cache`. */
+function tagsOf(cache: Map<string, Tag[]>, weight: string, prefix: string, statistics: readonly string[]): Tag[] {
+  let tags = cache.get(weight);
+  if (tags === undefined) {
+    tags = statistics.map((statistic) => new Tag((withMetadata) => scalarTemplate(`${prefix}/${statistic}`, withMetadata)));
+    cache.set(weight, tags);
+  }
+  return tags;
+}
+
 export class EventWriter {
   /** Per weight: its seven scalar tags. */
   private readonly scalarTags = new Map<string, Tag[]>();
+  /** Per weight: its gradient scalar tags. */
+  private readonly gradientTags = new Map<string, Tag[]>();
   /** Per weight and bin count: its histogram tag. */
   private readonly histogramTags = new Map<string, Tag>();
   /** Tags written with protobufjs each time (text, histograms of degenerate shapes) that have had their metadata. */
@@ -123,7 +151,7 @@ export class EventWriter {
   write(step: number, wallTime: number, records: StepRecords): void {
     if (!Number.isSafeInteger(step) || step < 0) throw new RangeError(`a TensorBoard step must be an integer >= 0, but got ${step}`);
     this.at = SUMMARY_AT;
-    const { scalars, histograms, alerts } = records;
+    const { scalars, histograms, gradients, gradientHistograms, alerts } = records;
     if (scalars) {
       for (const weight of Object.keys(scalars)) {
         const s = scalars[weight];
@@ -137,8 +165,18 @@ export class EventWriter {
         this.scalar(tags[6], s.infCount);
       }
     }
+    if (gradients) {
+      for (const weight of Object.keys(gradients)) {
+        const g = gradients[weight];
+        const tags = this.gradientTagsOf(weight);
+        GRADIENT_STATISTICS.forEach((statistic, i) => this.scalar(tags[i], g[statistic]));
+      }
+    }
     if (histograms) {
       for (const weight of Object.keys(histograms)) this.histogram(weight, histograms[weight].histogram);
+    }
+    if (gradientHistograms) {
+      for (const weight of Object.keys(gradientHistograms)) this.histogram(gradientTag(weight), gradientHistograms[weight].histogram);
     }
     if (alerts && alerts.length > 0) this.append(textValue(ALERTS_TAG, alerts.map(alertLine), this.describe(ALERTS_TAG)));
     if (this.at === SUMMARY_AT) return;
@@ -164,12 +202,11 @@ export class EventWriter {
   }
 
   private scalarTagsOf(weight: string): Tag[] {
-    let tags = this.scalarTags.get(weight);
-    if (tags === undefined) {
-      tags = SCALAR_STATISTICS.map((statistic) => new Tag((withMetadata) => scalarTemplate(`${weight}/${statistic}`, withMetadata)));
-      this.scalarTags.set(weight, tags);
-    }
-    return tags;
+    return tagsOf(this.scalarTags, weight, weight, SCALAR_STATISTICS);
+  }
+
+  private gradientTagsOf(weight: string): Tag[] {
+    return tagsOf(this.gradientTags, weight, gradientTag(weight), GRADIENT_STATISTICS);
   }
 
   private scalar(tag: Tag, value: number | null): void {

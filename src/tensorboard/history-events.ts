@@ -5,9 +5,9 @@
  * history kept (at most `maxSnapshots`, thinned evenly); the alerts at their steps. Steps and
  * tags are those the `tensorboard` option writes during training.
  */
-import type { Alert, HistoryDocument, WeightSeries } from '../history-types';
+import type { Alert, GradientSeries, HistoryDocument, WeightSeries } from '../history-types';
 import { EventFile } from './event-file';
-import { EventWriter, ScalarSource, stepOf } from './event-writer';
+import { EventWriter, GradientScalarSource, ScalarSource, stepOf } from './event-writer';
 
 export interface HistoryEventsResult {
   /** The event file written. */
@@ -30,6 +30,15 @@ function scalarsAt(weights: Record<string, WeightSeries>, j: number): Record<str
     };
   }
   return scalars;
+}
+
+/** The gradient figures of series column `j`, per weight that has them. */
+function gradientsAt(gradients: Record<string, GradientSeries>, j: number): Record<string, GradientScalarSource> {
+  const values: Record<string, GradientScalarSource> = {};
+  for (const [name, g] of Object.entries(gradients)) {
+    values[name] = { l2Norm: g.l2Norm[j] ?? null, maxNorm: g.maxNorm[j] ?? null, meanNorm: g.meanNorm[j] ?? null, updateRatio: g.updateRatio[j] ?? null };
+  }
+  return values;
 }
 
 /**
@@ -64,7 +73,10 @@ export function writeHistoryEvents(history: HistoryDocument, folder: string, opt
       const group: Alert[] = [];
       while (next < alerts.length && stepOf(alerts[next]) === step) group.push(alerts[next++]);
       if (snapshot) histograms += 1;
-      writer.write(step, wallTime, { scalars: scalarsAt(series.weights, j), histograms: snapshot?.stats, alerts: group });
+      writer.write(step, wallTime, {
+        scalars: scalarsAt(series.weights, j), histograms: snapshot?.stats,
+        gradients: series.gradients && gradientsAt(series.gradients, j), gradientHistograms: snapshot?.gradients, alerts: group,
+      });
     }
     alertsBefore(Infinity);
   } finally {

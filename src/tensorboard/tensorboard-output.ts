@@ -42,7 +42,10 @@ export class TensorBoardOutput implements MonitorOutput {
     const histograms = histogramsDue(snapshot.index) || alerts.some((a) => a.status === 'started');
     this.unwritten = histograms ? null : snapshot;
     if (histograms) this.cost.histogramSnapshots += 1;
-    this.write(stepOf(snapshot), wallTimeOf(snapshot), { scalars: snapshot.stats, histograms: histograms ? snapshot.stats : undefined, alerts });
+    this.write(stepOf(snapshot), wallTimeOf(snapshot), {
+      scalars: snapshot.stats, histograms: histograms ? snapshot.stats : undefined,
+      gradients: snapshot.gradients, gradientHistograms: histograms ? snapshot.gradients : undefined, alerts,
+    });
   }
 
   alert(alert: Alert): void {
@@ -54,7 +57,7 @@ export class TensorBoardOutput implements MonitorOutput {
     if (last === null || last.index !== event.lastSnapshot?.index) return;
     this.unwritten = null;
     this.cost.histogramSnapshots += 1;
-    this.write(stepOf(last), wallTimeOf(last), { histograms: last.stats });
+    this.write(stepOf(last), wallTimeOf(last), { histograms: last.stats, gradientHistograms: last.gradients });
   }
 
   /** Flushes the file to disk (`fsync`) and closes it. */

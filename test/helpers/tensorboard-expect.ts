@@ -9,6 +9,9 @@ import { eventFilesIn, readEventFile, seriesByTag } from './event-file-reader';
 
 export const STATISTICS = ['l2Norm', 'mean', 'std', 'driftRelative', 'zeroFraction', 'nanCount', 'infCount'] as const;
 
+/** The gradient figures written under `<weight>/gradient/` (option `gradients`). */
+export const GRADIENT_STATISTICS = ['l2Norm', 'maxNorm', 'meanNorm', 'updateRatio'] as const;
+
 /**
  * `expected` when `read` is it to float32 precision (the float32 nearest to it, or the next one:
  * the history rounds to 9 digits, which can cross the midpoint between two float32), else `read`.
@@ -31,6 +34,13 @@ export function expectedScalars(history: HistoryDocument): Record<string, [numbe
       out[`${weight}/${statistic}`] = points;
     }
   }
+  for (const [weight, columns] of Object.entries(history.series.gradients ?? {})) {
+    for (const statistic of GRADIENT_STATISTICS) {
+      const points: [number, number][] = [];
+      columns[statistic].forEach((value, j) => { if (value !== null) points.push([stepAt(history, j), value]); });
+      out[`${weight}/gradient/${statistic}`] = points;
+    }
+  }
   return out;
 }
 
@@ -43,12 +53,17 @@ export function expectedRows(h: Histogram): number[] {
   return h.counts.flatMap((count, i) => [h.min! + (i * (h.max! - h.min!)) / k, i === k - 1 ? h.max! : h.min! + ((i + 1) * (h.max! - h.min!)) / k, count]);
 }
 
-/** Per weight: step -> rows, for every snapshot the history kept whole. */
+/**
+ * Per histogram tag (the weight's name, and `<weight>/gradient` for its gradient): step -> rows,
+ * for every snapshot the history kept whole.
+ */
 export function expectedHistograms(history: HistoryDocument): Record<string, Map<number, number[]>> {
   const out: Record<string, Map<number, number[]>> = {};
   for (const snapshot of history.snapshots) {
-    for (const [weight, stats] of Object.entries(snapshot.stats)) {
-      (out[weight] ??= new Map()).set(snapshot.step ?? snapshot.batch ?? snapshot.epoch, expectedRows(stats.histogram));
+    const step = snapshot.step ?? snapshot.batch ?? snapshot.epoch;
+    for (const [weight, stats] of Object.entries(snapshot.stats)) (out[weight] ??= new Map()).set(step, expectedRows(stats.histogram));
+    for (const [weight, stats] of Object.entries(snapshot.gradients ?? {})) {
+      (out[`${weight}/gradient`] ??= new Map()).set(step, expectedRows(stats.histogram));
     }
   }
   return out;
@@ -93,10 +108,11 @@ export type ReadPoint = { step: number; values: number[] | string[]; shape: numb
  */
 export function expectSeriesMatchHistory(byTag: Map<string, ReadPoint[]>, history: HistoryDocument, histograms: 'every' | 'some' = 'every'): void {
   const scalars = expectedScalars(history);
-  const weights = Object.keys(history.series.weights);
+  const rows = expectedHistograms(history);
+  const histogramTags = Object.keys(rows);
   const tags = [...byTag.keys()].sort();
   const withPoints = Object.keys(scalars).filter((tag) => scalars[tag].length > 0);
-  expect(tags).toEqual([...withPoints, ...weights, ...(history.alerts.length > 0 ? ['alerts'] : [])].sort());
+  expect(tags).toEqual([...withPoints, ...histogramTags, ...(history.alerts.length > 0 ? ['alerts'] : [])].sort());
   for (const [tag, points] of Object.entries(scalars)) {
     const read = byTag.get(tag) ?? [];
     expect({ tag, plugin: read[0]?.plugin }).toEqual({ tag, plugin: points.length > 0 ? 'scalars' : undefined });
@@ -104,8 +120,7 @@ export function expectSeriesMatchHistory(byTag: Map<string, ReadPoint[]>, histor
     const asRead = read.map((p, i) => [p.step, asFloat32Of(p.values[0] as number, points[i]?.[1])]);
     expect({ tag, points: asRead }).toEqual({ tag, points });
   }
-  const rows = expectedHistograms(history);
-  for (const weight of weights) {
+  for (const weight of histogramTags) {
     const read = byTag.get(weight) ?? [];
     expect(read[0]?.plugin).toBe('histograms');
     if (histograms === 'every') expect(read.map((p) => p.step)).toEqual([...rows[weight].keys()].filter((step) => rows[weight].get(step)!.length > 0));

@@ -67,6 +67,19 @@ describe.each(TEST_BACKENDS)('the tensorboard option on %s', (backend) => {
     expect(drift.map((p) => p.step)).toEqual([1, 2, 3, 4]);
   });
 
+  it('writes the gradient figures under <weight>/gradient/ and the gradient histograms with `gradients: true`', async () => {
+    const folder = path.join(tmp, backend, 'gradients');
+    const history = await trainIris({ tensorboard: folder, gradients: true }, 3);
+    expect(Object.keys(history.series.gradients!)).toEqual(history.weights.map((w) => w.name));
+    expectFileMatchesHistory(folder, history);
+    const byTag = seriesByTag(readFolder(folder).events);
+    const kernel = history.weights[0].name;
+    // Gradients exist from the first step on: none at step 0 (the initial weights).
+    expect(byTag.get(`${kernel}/gradient/l2Norm`)!.map((p) => p.step)).toEqual([1, 2, 3]);
+    // The plugin metadata goes with a tag's first value only.
+    expect(byTag.get(`${kernel}/gradient`)!.map((p) => [p.step, p.plugin])).toEqual([[1, 'histograms'], [2, null], [3, null]]);
+  });
+
   it('steps batch snapshots by the global batch count (3 batches an epoch)', async () => {
     const folder = path.join(tmp, backend, 'batches');
     const history = await trainIris({ tensorboard: folder, everyBatches: 1 }, 2);

@@ -91,7 +91,7 @@ describeWithTensorBoard('TensorBoard 2.21.0 reads the event files', () => {
   beforeAll(async () => {
     await tf.setBackend('cpu');
     await trainRun('epochs', {}, 5);
-    await trainRun('batches', { everyBatches: 1, thread: 'main' }, 2);
+    await trainRun('batches', { everyBatches: 1, thread: 'main', gradients: true }, 2);
     await trainRun('non-finite', {}, 2, true);
   }, 120_000);
   expectNoLeaks();
