@@ -5,11 +5,12 @@
  * A child that exits right after `await monitor.dispose()` loses no log record.
  * The children run the built package (npm test builds dist/ first).
  */
-import { ChildProcessWithoutNullStreams, execFileSync, spawn } from 'child_process';
+import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { loadHistory } from '../../src';
+import { runChildUntil } from '../helpers/kill-child';
 import { expectNoLeaks } from '../helpers/tensor-leaks';
 
 const child = path.join(__dirname, '..', 'helpers', 'train-child.js');
@@ -18,40 +19,9 @@ const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'pm-kill-'));
 interface Outcome { written: number; stdout: string; code: number | null; signal: NodeJS.Signals | null }
 
 /** Runs the child; `killWhen` sees each stdout line and the ms since 'training' and says when to kill. */
-function runChild(args: string[], killWhen: (line: string, ms: number) => boolean): Promise<Outcome> {
-  return new Promise((resolve, reject) => {
-    const proc: ChildProcessWithoutNullStreams = spawn(process.execPath, [child, ...args]);
-    let stdout = '';
-    let written = 0;
-    let start = -1;
-    let stderr = '';
-    let timer: NodeJS.Timeout | null = null;
-    const check = (line: string) => {
-      const ms = start < 0 ? 0 : performance.now() - start;
-      if (proc.exitCode === null && proc.signalCode === null && killWhen(line, ms)) proc.kill('SIGKILL');
-    };
-    proc.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-      const lines = chunk.toString().split('\n').filter(Boolean);
-      for (const line of lines) {
-        if (proc.signalCode !== null) return;
-        const m = /^written (\d+)$/.exec(line);
-        if (m) written = Number(m[1]);
-        if (line === 'training') {
-          start = performance.now();
-          timer = setInterval(() => check(''), 20);
-        }
-        check(line);
-      }
-    });
-    proc.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
-    proc.on('error', reject);
-    proc.on('close', (code, signal) => {
-      if (timer) clearInterval(timer);
-      if (code !== 0 && signal === null) reject(new Error(`child failed (${code}): ${stderr}`));
-      else resolve({ written, stdout, code, signal });
-    });
-  });
+async function runChild(args: string[], killWhen: (line: string, ms: number) => boolean): Promise<Outcome> {
+  const { count, ...rest } = await runChildUntil(child, args, /^written (\d+)$/, 20, killWhen);
+  return { written: count, ...rest };
 }
 
 /** A child script (for `node -e`) that trains a small dense model on cpu with the built package: `body` runs after compile. */

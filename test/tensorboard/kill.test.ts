@@ -5,11 +5,11 @@
  * written and one event per snapshot in step order with none missing. The children run the
  * built package (dist/).
  */
-import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { eventFilesIn, readEventFile } from '../helpers/event-file-reader';
+import { runChildUntil } from '../helpers/kill-child';
 import { expectNoLeaks } from '../helpers/tensor-leaks';
 
 const child = path.join(__dirname, '..', 'helpers', 'tensorboard-child.js');
@@ -22,39 +22,9 @@ afterAll(() => {
 interface Outcome { seen: number; stdout: string; code: number | null; signal: NodeJS.Signals | null }
 
 /** Runs the child; `killWhen` sees each stdout line and the ms since 'training' and says when to kill. */
-function runChild(args: string[], killWhen: (line: string, ms: number) => boolean): Promise<Outcome> {
-  return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, [child, ...args]);
-    let stdout = '';
-    let stderr = '';
-    let seen = 0;
-    let start = -1;
-    let timer: NodeJS.Timeout | null = null;
-    const check = (line: string) => {
-      const ms = start < 0 ? 0 : performance.now() - start;
-      if (proc.exitCode === null && proc.signalCode === null && killWhen(line, ms)) proc.kill('SIGKILL');
-    };
-    proc.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-      for (const line of chunk.toString().split('\n').filter(Boolean)) {
-        if (proc.signalCode !== null) return;
-        const m = /^records (\d+)$/.exec(line);
-        if (m) seen = Number(m[1]);
-        if (line === 'training') {
-          start = performance.now();
-          timer = setInterval(() => check(''), 5);
-        }
-        check(line);
-      }
-    });
-    proc.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
-    proc.on('error', reject);
-    proc.on('close', (code, signal) => {
-      if (timer) clearInterval(timer);
-      if (code !== 0 && signal === null) reject(new Error(`child failed (${code}): ${stderr}`));
-      else resolve({ seen, stdout, code, signal });
-    });
-  });
+async function runChild(args: string[], killWhen: (line: string, ms: number) => boolean): Promise<Outcome> {
+  const { count, ...rest } = await runChildUntil(child, args, /^records (\d+)$/, 5, killWhen);
+  return { seen: count, ...rest };
 }
 
 /** The file: whole records, then at most a torn one; one event per snapshot, steps 0, 1, 2, ... */
