@@ -1,5 +1,5 @@
 /** All options of `paramMonitor()`: the core ones, the alert rules, and what to do on an alert. */
-import type { Alert, AlertKind } from './history-types';
+import type { Alert, AlertKind, HistoryDocument } from './history-types';
 import type { AlertOptions, ResolvedAlertOptions } from './alerts/options';
 import { ALERT_KINDS, ALERT_OPTION_KEYS, validateAlertOptions } from './alerts/options';
 import type { CoreOptions, ResolvedCoreOptions } from './options';
@@ -71,5 +71,20 @@ export function validateMonitorOptions(options: ParamMonitorOptions): ResolvedMo
     alerts,
     onAlert,
     stopOn: new Set(stopOn ?? []),
+  };
+}
+
+/**
+ * The options as the history document records them. `stepsUsed`: `attach()` was called (then
+ * `everySteps` is recorded); `autoWorker`: `thread: 'auto'` chose the worker.
+ */
+export function recordedOptions(options: ResolvedMonitorOptions, run: { stepsUsed: boolean; autoWorker: boolean }): HistoryDocument['options'] {
+  return {
+    bins: options.bins, zeroTolerance: options.zeroTolerance,
+    everyEpochs: options.everyEpochs, everyBatches: options.everyBatches,
+    ...(run.stepsUsed ? { everySteps: options.steps.everySteps } : {}),
+    statsOn: options.statsOn, maxSnapshots: options.maxSnapshots, fromStart: options.fromStart,
+    thread: options.thread === 'worker' && options.threadAuto && !run.autoWorker ? 'main' : options.thread,
+    ...(options.gradients ? { gradients: true } : {}),
   };
 }

@@ -1,41 +1,39 @@
 /**
- * The `model.fit` callback: takes the census at training start, a snapshot of every watched
- * weight at start and after every N epochs (or batches), evaluates the alert rules on each, and
- * hands each event to its outputs (./output.ts): the log, the `output` history file, TensorBoard.
+ * The `model.fit` callback, and the public face of the monitor: takes the census at training start,
+ * a snapshot of every watched weight at start and after every N epochs (or batches), or every N
+ * optimizer steps of a custom loop (`attach()`), evaluates the alert rules on each, and hands each
+ * event to its outputs (./output.ts): the log, the `output` history file, TensorBoard.
  * Only plain numbers are kept, except the per-weight copies in the snapshot store.
+ *
+ * It coordinates; the parts do the work: ./snapshots/ measures and records the snapshots,
+ * ./training/ counts the fit's epochs and batches (fit-schedule.ts), drives a custom loop
+ * (step-driver.ts) and stops training (stop-on.ts), ./gradients/gradient-watch.ts listens to
+ * the optimizer's gradients, ./current-census.ts holds the census.
  */
-import { performance } from 'perf_hooks';
 import * as tf from '@tensorflow/tfjs';
 import { AlertEngine } from './alerts/engine';
-import { describeEnvironment } from './environment';
-import { Census, takeCensus } from './census';
+import { CurrentCensus } from './current-census';
 import { writeFileAtomic } from './files/atomic-write';
 import { prepareWritableFile } from './files/writable-path';
 import { HistoryOutput } from './history/history-output';
 import { HistoryRecorder } from './history/recorder';
 import { historyPieces, serializeHistory } from './history/serialize';
-import { addUpdateRatios, type GradientCut, type GradientRecorder } from './gradients/gradient-recorder';
-import { gradientRecorderFor } from './gradients/for-monitor';
-import type { Alert, EnvironmentRecord, GradientStats, HistoryDocument } from './history-types';
+import { GradientWatch, type CapturedWithGradients } from './gradients/gradient-watch';
+import type { HistoryDocument } from './history-types';
 import { LogOutput } from './log/log-output';
 import { LogSink } from './log/log-sink';
 import type { ParamMonitorOptions } from './monitor-options';
-import { ResolvedMonitorOptions, validateMonitorOptions } from './monitor-options';
-import type { WeightStats } from './history-types';
-import type { MonitorOutput } from './output';
-import { PendingStats, SnapshotStore } from './stats/snapshot-store';
+import { recordedOptions, ResolvedMonitorOptions, validateMonitorOptions } from './monitor-options';
+import { RecordKeeper } from './snapshots/record-keeper';
+import { SnapshotTaker } from './snapshots/snapshot-taker';
 import { TensorBoardOutput } from './tensorboard/tensorboard-output';
-import { describePosition, type TrainingPosition } from './alerts/alert-message';
-import { sharedTrainers } from './training/shared-weights';
+import { FitSchedule, type FitParams } from './training/fit-schedule';
 import { StepDriver } from './training/step-driver';
-import { captureWeights, CapturedWeights, resolveOptimizer } from './training/step-mode';
+import { resolveOptimizer } from './training/step-mode';
+import { StopOn } from './training/stop-on';
+import { trainedModel } from './training/trained-model';
 
-const MISSING_MODEL =
-  'tfjs-param-monitor: training started but tfjs did not hand the model to the monitor. tfjs passes the ' +
-  'model only to callbacks that are instances of its own Callback class: either the first entry of ' +
-  '`callbacks` is a plain object (as tfvis.show.fitCallbacks() returns), so tfjs wrapped every entry as a ' +
-  'config object, or two copies of @tensorflow/tfjs are installed side by side (check `npm ls @tensorflow/tfjs`). ' +
-  'Fix: pass the model explicitly, paramMonitor({ model }), which works in any position of `callbacks`.';
+const DISPOSED = 'tfjs-param-monitor: this monitor was disposed; create a new one with paramMonitor().';
 
 /**
  * A tfjs callback that watches every weight of the model while it trains.
@@ -43,90 +41,79 @@ const MISSING_MODEL =
  */
 export class ParamMonitor extends tf.Callback {
   private readonly options: ResolvedMonitorOptions;
-  private readonly store: SnapshotStore;
   private readonly engine: AlertEngine;
   private readonly sink: LogSink;
-  private census: Census | null = null;
-  private environment: EnvironmentRecord | null = null;
+  /** The census of the model at the latest `fit` or `attach()`, and the weights watched. */
+  private readonly census: CurrentCensus;
   private readonly history: HistoryRecorder;
   /** The `output` file's writer (its write counters are read by `npm run bench:history`). */
   private readonly output: HistoryOutput | null;
   /** The `tensorboard` folder's writer (its counters are read by `npm run bench:tensorboard`). */
   private readonly tensorboard: TensorBoardOutput | null;
-  /**
-   * Where every event goes, in this order: the log first, so that no file holds a snapshot the log
-   * has not recorded yet (a kill between two outputs); closed in the reverse order, the log last,
-   * so that it reports the others' failures until the end.
-   */
-  private readonly outputs: MonitorOutput[];
-  private epochsCompleted = 0;
-  private batchesCompleted = 0;
+  /** The history, the alert rules and the outputs, fed each snapshot and alert in order. */
+  private readonly records: RecordKeeper;
+  /** Measures the snapshots (it holds the copies of the weights) and hands them to `records`. */
+  private readonly taker: SnapshotTaker;
+  /** Epochs and batches of `fit`, and when its snapshots fall. */
+  private readonly schedule: FitSchedule;
+  private readonly stop: StopOn;
   private disposed = false;
-  /**
-   * Set when a `stopOn` condition holds; reset when the next `fit` begins. tfjs clears
-   * `stopTraining` after `onTrainBegin`, so a stop asked for there is asked again at each batch.
-   */
-  private stopRequested = false;
-  /** Message of the `monitor-error` condition that holds, if any (reported once, then cleared). */
-  private failing: string | null = null;
-  /** A batch snapshot the measuring worker is measuring, recorded when its numbers come (`settle`). */
-  private pending: {
-    at: TrainingPosition; started: number; spentMs: number; stats: PendingStats;
-    gradients: Record<string, GradientStats> | null;
-  } | null = null;
   /** With the `gradients` option: the listener on the optimizer's steps (src/gradients/). */
-  private readonly gradients: GradientRecorder | null;
-  /** Stops listening to the optimizer of the current `fit` or `attach()`. */
-  private unhookGradients: (() => void) | null = null;
+  private readonly gradients: GradientWatch | null;
   /** Custom training loops: the optimizer steps after `attach()`. */
-  private readonly steps: StepDriver;
+  private readonly steps: StepDriver<CapturedWithGradients>;
 
   constructor(options: ParamMonitorOptions = {}) {
     super();
-    this.options = validateMonitorOptions(options);
-    this.store = new SnapshotStore({ bins: this.options.bins, zeroTolerance: this.options.zeroTolerance }, this.options.statsOn, {
-      fromStart: this.options.fromStart,
-      thread: this.options.thread === 'worker' && this.options.threadAuto ? 'auto' : this.options.thread,
+    const o = (this.options = validateMonitorOptions(options));
+    this.engine = new AlertEngine(o.alerts);
+    this.census = new CurrentCensus(o.statsOn, o.steps.sharedWith, (name) => this.engine.watches(name));
+    this.schedule = new FitSchedule(o.everyEpochs, o.everyBatches);
+    this.sink = new LogSink(o);
+    this.gradients = !o.gradients ? null : new GradientWatch(o, {
+      weights: () => this.census.weights, watches: (name) => this.engine.watches(name),
+    }, this.sink);
+    this.history = new HistoryRecorder(o.maxSnapshots);
+    this.taker = new SnapshotTaker(o, this.gradients, () => this.census.watched(), {
+      record: (...snapshot) => {
+        this.records.snapshot(...snapshot);
+        this.stop.check();
+      },
+      failed: (at, message) => this.records.monitorError(at, message),
     });
-    this.engine = new AlertEngine(this.options.alerts);
-    this.gradients = !this.options.gradients ? null : gradientRecorderFor({
-      bins: this.options.bins, zeroTolerance: this.options.zeroTolerance, statsOn: this.options.statsOn,
-      skipNonFinite: this.options.stopOn.has('gradient-non-finite'),
-      weights: () => this.census?.weights ?? [],
-      watches: (name) => this.engine.watches(name),
-      onError: (error) => this.sink.log('error', `tfjs-param-monitor could not measure a gradient: ${(error as Error).message}. Training goes on.`, { event: 'gradient-error' }),
+    this.stop = new StopOn(o.stopOn, {
+      holds: (kind) => this.records.holds(kind), model: () => this.trainedModel, epoch: () => this.schedule.epochs, sink: this.sink,
     });
-    this.history = new HistoryRecorder(this.options.maxSnapshots);
-    this.sink = new LogSink(this.options);
     this.steps = new StepDriver({
       begin: (step) => {
         this.beginRun(step);
         return this.history.snapshotCount > 0;
       },
-      capture: (step) => this.withGradients(captureWeights(this.watched(), { epoch: this.epochsCompleted, step })),
-      record: (captured) => this.measureNow((captured as CapturedWeights).at, true, captured as CapturedWeights),
+      capture: (step) => this.taker.capture({ epoch: this.schedule.epochs, step }),
+      record: (captured) => this.taker.take(captured.at, true, captured),
       end: (step) => {
-        this.settle(); // the last snapshot, if the measuring worker holds it
-        this.endRun(step);
+        this.taker.settle(); // the last snapshot, if the measuring worker holds it
+        this.records.endRun(this.schedule.epochs, step);
       },
-      stopRequested: () => this.stopRequested,
-      stepFailed: (error) => this.monitorError({ epoch: this.epochsCompleted, step: this.steps.step },
+      stopRequested: () => this.stop.requested,
+      stepFailed: (error) => this.records.monitorError({ epoch: this.schedule.epochs, step: this.steps.step },
         `tfjs-param-monitor failed inside an optimizer step: ${(error as Error).message}. Training goes on.`),
-    }, this.options.steps.everySteps);
-    const report = (level: 'error' | 'info', message: string, meta: Record<string, unknown>) => this.sink.log(level, message, { ...meta, epoch: this.epochsCompleted });
-    this.output = this.options.output === undefined ? null : new HistoryOutput(
-      prepareWritableFile('output', this.options.output),
+    }, o.steps.everySteps);
+    const report = (level: 'error' | 'info', message: string, meta: Record<string, unknown>) => this.sink.log(level, message, { ...meta, epoch: this.schedule.epochs });
+    this.output = o.output === undefined ? null : new HistoryOutput(
+      prepareWritableFile('output', o.output),
       // A snapshot in flight on the worker changes the document (reading it records the snapshot):
       // without it counted, a write at exit would find the version written and skip that snapshot.
-      () => 2 * this.history.version + (this.pending === null ? 0 : 1),
+      () => 2 * this.history.version + (this.taker.inFlight ? 1 : 0),
       () => this.document(),
       report,
     );
     // From now on the file is always a complete document, empty until the first snapshot.
     this.output?.write('now');
-    this.tensorboard = this.options.tensorboard === undefined ? null : new TensorBoardOutput(this.options.tensorboard, report);
-    this.outputs = [new LogOutput(this.sink, this.options.summary), this.output, this.tensorboard]
+    this.tensorboard = o.tensorboard === undefined ? null : new TensorBoardOutput(o.tensorboard, report);
+    const outputs = [new LogOutput(this.sink, o.summary), this.output, this.tensorboard]
       .filter((output): output is NonNullable<typeof output> => output !== null);
+    this.records = new RecordKeeper(this.history, this.engine, outputs, o, this.sink);
     // tfjs calls these unbound when it wraps the monitor as a plain config object.
     this.onTrainBegin = this.onTrainBegin.bind(this);
     this.onEpochEnd = this.onEpochEnd.bind(this);
@@ -136,118 +123,56 @@ export class ParamMonitor extends tf.Callback {
   }
 
   private get trainedModel(): tf.LayersModel {
-    const model = this.options.model ?? (this.model as tf.LayersModel | undefined);
-    if (!model) throw new Error(MISSING_MODEL);
-    return model;
+    return trainedModel(this.options.model, this.model as tf.LayersModel | undefined);
   }
 
   override async onTrainBegin(): Promise<void> {
     this.beginRun();
-    if (this.history.snapshotCount === 0) await this.measureNow({ epoch: this.epochsCompleted });
-    this.hookGradients(this.trainedModel.optimizer as tf.Optimizer | undefined);
-    this.checkStop();
-  }
-
-  /**
-   * Listens to the steps of the optimizer this `fit` uses (`compile` may have replaced it since
-   * the last) or the one `attach()` was given; every step's gradients are kept until a batch says
-   * otherwise (`onBatchBegin`).
-   */
-  private hookGradients(optimizer: tf.Optimizer | null | undefined): void {
-    this.unhookGradients?.();
-    this.unhookGradients = null;
-    if (this.gradients === null || optimizer == null) return; // not compiled: tfjs fails the fit itself
-    this.gradients.keepNext(true);
-    this.unhookGradients = this.gradients.watch(optimizer);
-  }
-
-  private unhookGradientsNow(): void {
-    this.unhookGradients?.();
-    this.unhookGradients = null;
+    if (this.history.snapshotCount === 0) await this.taker.take({ epoch: this.schedule.epochs });
+    this.gradients?.hook(this.trainedModel.optimizer as tf.Optimizer | undefined);
+    this.stop.check();
   }
 
   override async onBatchBegin(batch: number): Promise<void> {
-    this.gradients?.keepNext(this.snapshotFollows(batch));
-  }
-
-  /**
-   * Whether a snapshot may follow this batch (`batch`: its index in the epoch), so that its
-   * gradients are the ones measured: with `everyBatches`, the batch it falls on; otherwise the
-   * last batch of every epoch (and every batch when the epoch's length is unknown, or once a
-   * stop was asked for).
-   */
-  private snapshotFollows(batch: number): boolean {
-    const every = this.options.everyBatches;
-    if (this.stopRequested) return true;
-    if (every !== null) return (this.batchesCompleted + 1) % every === 0;
-    const params = this.params as { steps?: number | null; samples?: number | null; batchSize?: number | null } | undefined;
-    const perEpoch = params?.steps ?? (params?.samples != null && params.batchSize ? Math.ceil(params.samples / params.batchSize) : null);
-    return perEpoch == null || batch === perEpoch - 1;
+    this.gradients?.keepNext(this.schedule.snapshotFollows(batch, this.params as FitParams | undefined, this.stop.requested));
   }
 
   /** Census and a new run, for `fit` or (with `step`) `attach()`. */
   private beginRun(step?: number): void {
-    if (this.disposed) throw new Error('tfjs-param-monitor: this monitor was disposed; create a new one with paramMonitor().');
-    this.settle(); // a fit that ended with an exception leaves its last batch snapshot in flight
-    this.stopRequested = false;
-    this.history.startRun(this.epochsCompleted, step);
+    if (this.disposed) throw new Error(DISPOSED);
+    this.taker.settle(); // a fit that ended with an exception leaves its last batch snapshot in flight
+    this.stop.reset();
+    this.history.startRun(this.schedule.epochs, step);
     this.refreshCensus();
   }
 
   /** The census of the model now, logged when it changed; `param-count` checked. */
   private refreshCensus(): void {
-    this.census = takeCensus(this.trainedModel, sharedTrainers(this.options.steps.sharedWith));
-    this.environment = describeEnvironment(this.options.statsOn);
-    this.engine.setWeights(this.census.weights.map((w) => w.record));
-    const census = {
-      model: this.census.model, weights: this.census.weights.map((w) => w.record), watched: this.watched().length,
-      backend: this.environment.backend, epoch: this.epochsCompleted,
-    };
-    for (const output of this.outputs) output.census?.(census);
-    this.raise(this.engine.checkCensus(this.census.model, this.epochsCompleted));
+    this.records.census(this.census.retake(this.trainedModel, this.schedule.epochs));
   }
 
   override async onEpochEnd(): Promise<void> {
     if (this.disposed) return;
-    this.epochsCompleted += 1;
-    const every = this.options.everyEpochs;
-    if (every !== null && this.epochsCompleted % every === 0) await this.measureNow({ epoch: this.epochsCompleted });
+    if (this.schedule.epochEnded()) await this.taker.take({ epoch: this.schedule.epochs });
   }
 
   override async onBatchEnd(): Promise<void> {
     if (this.disposed) return;
-    this.settle(); // a snapshot from the worker is recorded one batch later, whatever `everyBatches`
-    if (this.stopRequested) this.setStopTraining();
-    this.batchesCompleted += 1;
-    const every = this.options.everyBatches;
-    const due = every !== null && this.batchesCompleted % every === 0;
+    this.taker.settle(); // a snapshot from the worker is recorded one batch later, whatever `everyBatches`
+    this.stop.repeat();
+    const due = this.schedule.batchEnded();
+    const at = { epoch: this.schedule.epochs, batch: this.schedule.batches };
     // A step skipped for a non-finite gradient (stopOn): measured at once, so that its alert stops training.
-    if (!due && this.gradients?.takeSkipped()) await this.measureNow({ epoch: this.epochsCompleted, batch: this.batchesCompleted });
-    if (due) await this.measureNow({ epoch: this.epochsCompleted, batch: this.batchesCompleted }, true);
+    if (!due && this.gradients?.takeSkipped()) await this.taker.take(at);
+    if (due) await this.taker.take(at, true);
   }
 
   override async onTrainEnd(): Promise<void> {
     if (this.disposed) return;
-    this.settle();
-    const last = this.history.lastSnapshot;
-    // In batch mode the last batch's snapshot (taken before its epoch ended) is already final.
-    const stale = this.options.everyBatches !== null
-      ? last?.batch !== this.batchesCompleted
-      : last?.epoch !== this.epochsCompleted;
-    if (this.census && (!last || stale)) {
-      await this.measureNow(this.options.everyBatches !== null
-        ? { epoch: this.epochsCompleted, batch: this.batchesCompleted } : { epoch: this.epochsCompleted });
-    }
-    this.unhookGradientsNow();
-    this.endRun();
-  }
-
-  /** Ends a `fit` call's run, or (with `step`) an attached run. */
-  private endRun(step?: number): void {
-    this.history.endRun(this.epochsCompleted, step);
-    const final = this.history.lastSnapshot;
-    if (final) this.history.pin(final);
-    for (const output of this.outputs) output.fitEnd?.({ epoch: this.epochsCompleted, lastSnapshot: final });
+    this.taker.settle();
+    if (this.census.taken && this.schedule.needsFinal(this.history.lastSnapshot)) await this.taker.take(this.schedule.position);
+    this.gradients?.unhookNow();
+    this.records.endRun(this.schedule.epochs);
   }
 
   /**
@@ -267,10 +192,10 @@ export class ParamMonitor extends tf.Callback {
    * await monitor.detach();
    */
   attach(optimizer?: tf.Optimizer): Promise<void> {
-    if (this.disposed) throw new Error('tfjs-param-monitor: this monitor was disposed; create a new one with paramMonitor().');
+    if (this.disposed) throw new Error(DISPOSED);
     const resolved = resolveOptimizer(this.options.model, optimizer);
     const attached = this.steps.attach(resolved);
-    this.hookGradients(resolved);
+    this.gradients?.hook(resolved);
     return attached;
   }
 
@@ -281,7 +206,7 @@ export class ParamMonitor extends tf.Callback {
    * await monitor.detach();
    */
   detach(): Promise<void> {
-    return this.steps.detach().finally(() => this.unhookGradientsNow());
+    return this.steps.detach().finally(() => this.gradients?.unhookNow());
   }
 
   /**
@@ -292,8 +217,8 @@ export class ParamMonitor extends tf.Callback {
   async snapshot(): Promise<void> {
     if (this.disposed) return;
     if (this.steps.optimizer !== null) return this.steps.snapshot();
-    if (this.census === null) this.refreshCensus();
-    await this.measureNow({ epoch: this.epochsCompleted, ...(this.options.everyBatches !== null ? { batch: this.batchesCompleted } : {}) });
+    if (!this.census.taken) this.refreshCensus();
+    await this.taker.take(this.schedule.position);
   }
 
   /**
@@ -304,165 +229,14 @@ export class ParamMonitor extends tf.Callback {
    * while (!monitor.shouldStop && episode < 1000) { ... }
    */
   get shouldStop(): boolean {
-    return this.stopRequested;
+    return this.stop.requested;
   }
-
-  private watched() {
-    return this.census ? this.census.weights.filter((w) => this.engine.watches(w.record.name)) : [];
-  }
-
-  /**
-   * Measures every watched weight. Never throws: a failure is logged and recorded as an alert. With
-   * `defer` and the measuring worker, returns once the weights are sent to it (see `settle`).
-   */
-  private async measureNow(at: TrainingPosition, defer = false, captured?: CapturedWeights): Promise<void> {
-    if (this.disposed && captured) return captured.discard(); // captured in a step before dispose()
-    this.settle();
-    const started = Date.now();
-    const clock = performance.now();
-    try {
-      const weights = captured?.weights ?? this.watched().map((w) => ({ name: w.record.name, value: w.variable.read() }));
-      if (defer && this.store.defers) {
-        const stats = this.store.send(weights);
-        const gradients = await this.measureGradients(captured);
-        this.pending = { at, started, spentMs: performance.now() - clock, stats, gradients };
-        return;
-      }
-      const stats = await this.store.measure(weights);
-      const gradients = await this.measureGradients(captured);
-      this.record(at, started, performance.now() - clock, stats, gradients);
-    } catch (error) {
-      this.snapshotFailed(at, error);
-    } finally {
-      captured?.discard();
-    }
-  }
-
-  /**
-   * Records the snapshot the measuring worker holds, if any, waiting for its numbers (which
-   * normally came while the next batch trained). Its `computeMs` is the training thread's time:
-   * copying the weights out, and any wait here.
-   */
-  private settle(): void {
-    const pending = this.pending;
-    if (pending === null) return;
-    this.pending = null;
-    const clock = performance.now();
-    try {
-      const stats = pending.stats.receive();
-      this.record(pending.at, pending.started, pending.spentMs + performance.now() - clock, stats, pending.gradients);
-    } catch (error) {
-      this.snapshotFailed(pending.at, error);
-    }
-  }
-
-  /**
-   * A snapshot captured inside a custom loop's step takes the gradients since the previous one
-   * there too: the loop may step again before the snapshot is measured.
-   */
-  private withGradients(captured: CapturedWeights): CapturedWeights & { gradients?: GradientCut | null } {
-    if (this.gradients === null) return captured;
-    const gradients = this.gradients.cut();
-    return { ...captured, gradients, discard: () => { captured.discard(); gradients?.discard(); } };
-  }
-
-  /** The gradients of this snapshot: those captured with its weights, else those since the previous one. */
-  private async measureGradients(captured?: CapturedWeights & { gradients?: GradientCut | null }): Promise<Record<string, GradientStats> | null> {
-    if (this.gradients === null) return null;
-    this.gradients.takeSkipped(); // this snapshot measures that step
-    return captured === undefined ? this.gradients.measure() : this.gradients.measure(captured.gradients ?? null);
-  }
-
-  private snapshotFailed(at: TrainingPosition, error: unknown): void {
-    this.monitorError(at, `tfjs-param-monitor could not take the snapshot at ${describePosition(at)}: ${(error as Error).message}. Training goes on.`);
-  }
-
-  /** Adds a measured snapshot to the history, evaluates the alert rules on it, hands both to the outputs. */
-  private record(at: TrainingPosition, started: number, ms: number,
-    stats: Record<string, WeightStats>, gradients: Record<string, GradientStats> | null = null): void {
-    if (gradients) addUpdateRatios(gradients, stats);
-    const snapshot = this.history.addSnapshot({
-      ...at, time: new Date(started).toISOString(), computeMs: Math.round(ms * 1000) / 1000,
-    }, stats, gradients);
-    const raised = this.engine.evaluate(snapshot);
-    if (raised.some((alert) => alert.status === 'started')) this.history.pin(snapshot);
-    for (const alert of raised) this.history.addAlert(alert);
-    for (const output of this.outputs) output.snapshot?.(snapshot, raised);
-    if (this.failing !== null) this.monitorError(at, null);
-    for (const alert of raised) this.notify(alert);
-    this.checkStop();
-  }
-
-  /**
-   * The monitor's own failures, as a condition: reported when one starts (or its message
-   * changes), once, and cleared by the next snapshot that works. Honours `disable` and `severity`.
-   */
-  private monitorError(at: TrainingPosition, message: string | null): void {
-    const { disable, severity } = this.options.alerts;
-    const previous = this.failing;
-    this.failing = message;
-    if (disable.includes('monitor-error') || message === previous) return;
-    const base = {
-      kind: 'monitor-error' as const, severity: severity['monitor-error'], weight: null, layer: null, ...at,
-      value: null, threshold: null, count: 1,
-    };
-    this.raise([message === null
-      ? { ...base, status: 'cleared', message: `tfjs-param-monitor takes snapshots again (${describePosition(at)}).` }
-      : { ...base, status: 'started', message }]);
-  }
-
-  /** Stops training while a condition of a `stopOn` kind holds (started now or earlier). */
-  private checkStop(): void {
-    if (this.stopRequested) return;
-    const kind = [...this.options.stopOn].find((k) => (k === 'monitor-error' ? this.failing !== null : this.engine.isActive(k)));
-    if (kind === undefined) return;
-    this.stopRequested = true;
-    this.setStopTraining();
-    this.sink.log('warn', `stopping training: a ${kind} alert holds (stopOn)`, { event: 'stop', kind, epoch: this.epochsCompleted });
-  }
-
-  private setStopTraining(): void {
-    try {
-      this.trainedModel.stopTraining = true;
-    } catch (error) {
-      this.sink.log('error', `could not stop training: ${(error as Error).message}`, { event: 'stop-error' });
-    }
-  }
-
-  /** Alerts raised outside a snapshot (the census's, the monitor's own): to the history, the outputs, `onAlert`. */
-  private raise(alerts: Alert[]): void {
-    for (const alert of alerts) {
-      this.history.addAlert(alert);
-      for (const output of this.outputs) output.alert?.(alert);
-      this.notify(alert);
-    }
-  }
-
-  private notify(alert: Alert): void {
-    if (!this.options.onAlert) return;
-    try {
-      this.options.onAlert(alert);
-    } catch (error) {
-      this.sink.log('error', `The \`onAlert\` callback threw: ${(error as Error).message}`, { event: 'onAlert-error' });
-    }
-  }
-
 
   private document(): HistoryDocument {
-    this.settle();
-    return this.history.document({
-      environment: this.environment ?? describeEnvironment(this.options.statsOn),
-      options: {
-        bins: this.options.bins, zeroTolerance: this.options.zeroTolerance,
-        everyEpochs: this.options.everyEpochs, everyBatches: this.options.everyBatches,
-        ...(this.steps.used ? { everySteps: this.options.steps.everySteps } : {}),
-        statsOn: this.options.statsOn, maxSnapshots: this.options.maxSnapshots, fromStart: this.options.fromStart,
-        thread: this.options.thread === 'worker' && this.options.threadAuto && !this.store.autoWorker ? 'main' : this.options.thread,
-        ...(this.options.gradients ? { gradients: true } : {}),
-      },
-      model: this.census?.model ?? { name: '', totalParams: 0, trainableParams: 0, nonTrainableParams: 0, layers: [] },
-      weights: this.census ? this.census.weights.map((w) => w.record) : [],
-    });
+    this.taker.settle();
+    return this.history.document(this.census.header(
+      recordedOptions(this.options, { stepsUsed: this.steps.used, autoWorker: this.taker.autoWorker }),
+    ));
   }
 
   /** The parameter history so far, as plain JSON (no tensors, NaN or Infinity: absent is null). */
@@ -501,13 +275,11 @@ export class ParamMonitor extends tf.Callback {
    */
   dispose(): Promise<void> {
     this.steps.stop(); // snapshots captured in steps but not yet measured are dropped
-    this.settle();
-    this.store.dispose();
-    this.unhookGradientsNow();
+    this.taker.dispose();
     this.gradients?.dispose();
     if (this.disposed) return Promise.resolve();
     this.disposed = true;
-    for (const output of [...this.outputs].reverse()) output.close();
+    this.records.close();
     return Promise.resolve();
   }
 }

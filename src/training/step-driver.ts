@@ -17,8 +17,8 @@ export interface CapturedSnapshot {
   discard(): void;
 }
 
-/** What the driver needs of the monitor. */
-export interface StepHost {
+/** What the driver needs of the monitor; `C`, what it captures at a step. */
+export interface StepHost<C extends CapturedSnapshot = CapturedSnapshot> {
   /**
    * Takes the census and starts a run at this step (as `onTrainBegin` does for `fit`). Returns
    * whether the history has snapshots already (then `attach()` takes none: the latest has these
@@ -26,9 +26,9 @@ export interface StepHost {
    */
   begin(step: number): boolean;
   /** Copies the watched weights as they are now, synchronously, for the snapshot at `step`. */
-  capture(step: number): CapturedSnapshot;
+  capture(step: number): C;
   /** Measures and records a captured snapshot; never throws. */
-  record(captured: CapturedSnapshot): Promise<void>;
+  record(captured: C): Promise<void>;
   /** Ends the run at this step (as `onTrainEnd` does for `fit`). */
   end(step: number): void;
   /** Whether a `stopOn` condition holds: the optimizer's steps are then skipped. */
@@ -37,7 +37,7 @@ export interface StepHost {
   stepFailed(error: unknown): void;
 }
 
-export class StepDriver {
+export class StepDriver<C extends CapturedSnapshot = CapturedSnapshot> {
   private unhook: (() => void) | null = null;
   private attachedTo: tf.Optimizer | null = null;
   /** Applied steps, counted across `attach()` calls. */
@@ -47,7 +47,7 @@ export class StepDriver {
   /** Captured snapshots are measured one after another, in the order of their steps. */
   private queue: Promise<void> = Promise.resolve();
 
-  constructor(private readonly host: StepHost, private readonly everySteps: number) {}
+  constructor(private readonly host: StepHost<C>, private readonly everySteps: number) {}
 
   /** The optimizer attached to, or null: the one a second listener would hook too. */
   get optimizer(): tf.Optimizer | null {
@@ -126,7 +126,7 @@ export class StepDriver {
   }
 
   private captureNow(): void {
-    let captured: CapturedSnapshot;
+    let captured: C;
     try {
       captured = this.host.capture(this.steps);
     } catch (error) {
