@@ -14,6 +14,7 @@ import * as tf from '@tensorflow/tfjs';
 import { AlertEngine } from './alerts/engine';
 import { CurrentCensus } from './current-census';
 import { writeFileAtomic } from './files/atomic-write';
+import { claimFiles } from './files/file-claims';
 import { prepareWritableFile } from './files/writable-path';
 import { HistoryOutput } from './history/history-output';
 import { HistoryRecorder } from './history/recorder';
@@ -58,6 +59,8 @@ export class ParamMonitor extends tf.Callback {
   private readonly schedule: FitSchedule;
   private readonly stop: StopOn;
   private disposed = false;
+  /** Gives the `output` and `logFile` paths back to other monitors (`dispose()`). */
+  private readonly releaseFiles: () => void;
   /** With the `gradients` option: the listener on the optimizer's steps (src/gradients/). */
   private readonly gradients: GradientWatch | null;
   /** Custom training loops: the optimizer steps after `attach()`. */
@@ -66,54 +69,61 @@ export class ParamMonitor extends tf.Callback {
   constructor(options: ParamMonitorOptions = {}) {
     super();
     const o = (this.options = validateMonitorOptions(options));
-    this.engine = new AlertEngine(o.alerts);
-    this.census = new CurrentCensus(o.statsOn, o.steps.sharedWith, (name) => this.engine.watches(name));
-    this.schedule = new FitSchedule(o.everyEpochs, o.everyBatches);
-    this.sink = new LogSink(o);
-    this.gradients = !o.gradients ? null : new GradientWatch(o, {
-      weights: () => this.census.weights, watches: (name) => this.engine.watches(name),
-    }, this.sink);
-    this.history = new HistoryRecorder(o.maxSnapshots);
-    this.taker = new SnapshotTaker(o, this.gradients, () => this.census.watched(), {
-      record: (...snapshot) => {
-        this.records.snapshot(...snapshot);
-        this.stop.check();
-      },
-      failed: (at, message) => this.records.monitorError(at, message),
-    });
-    this.stop = new StopOn(o.stopOn, {
-      holds: (kind) => this.records.holds(kind), model: () => this.trainedModel, epoch: () => this.schedule.epochs, sink: this.sink,
-    });
-    this.steps = new StepDriver({
-      begin: (step) => {
-        this.beginRun(step);
-        return this.history.snapshotCount > 0;
-      },
-      capture: (step) => this.taker.capture({ epoch: this.schedule.epochs, step }),
-      record: (captured) => this.taker.take(captured.at, true, captured),
-      end: (step) => {
-        this.taker.settle(); // the last snapshot, if the measuring worker holds it
-        this.records.endRun(this.schedule.epochs, step);
-      },
-      stopRequested: () => this.stop.requested,
-      stepFailed: (error) => this.records.monitorError({ epoch: this.schedule.epochs, step: this.steps.step },
-        `tfjs-param-monitor failed inside an optimizer step: ${(error as Error).message}. Training goes on.`),
-    }, o.steps.everySteps);
-    const report = (level: 'error' | 'info', message: string, meta: Record<string, unknown>) => this.sink.log(level, message, { ...meta, epoch: this.schedule.epochs });
-    this.output = o.output === undefined ? null : new HistoryOutput(
-      prepareWritableFile('output', o.output),
-      // A snapshot in flight on the worker changes the document (reading it records the snapshot):
-      // without it counted, a write at exit would find the version written and skip that snapshot.
-      () => 2 * this.history.version + (this.taker.inFlight ? 1 : 0),
-      () => this.document(),
-      report,
-    );
-    // From now on the file is always a complete document, empty until the first snapshot.
-    this.output?.write('now');
-    this.tensorboard = o.tensorboard === undefined ? null : new TensorBoardOutput(o.tensorboard, report);
-    const outputs = [new LogOutput(this.sink, o.summary), this.output, this.tensorboard]
-      .filter((output): output is NonNullable<typeof output> => output !== null);
-    this.records = new RecordKeeper(this.history, this.engine, outputs, o, this.sink);
+    // Before any file is opened: a monitor never touches a file another live one writes.
+    this.releaseFiles = claimFiles({ output: o.output, logFile: o.logFile });
+    try {
+      this.engine = new AlertEngine(o.alerts);
+      this.census = new CurrentCensus(o.statsOn, o.steps.sharedWith, (name) => this.engine.watches(name));
+      this.schedule = new FitSchedule(o.everyEpochs, o.everyBatches);
+      this.sink = new LogSink(o);
+      this.gradients = !o.gradients ? null : new GradientWatch(o, {
+        weights: () => this.census.weights, watches: (name) => this.engine.watches(name),
+      }, this.sink);
+      this.history = new HistoryRecorder(o.maxSnapshots);
+      this.taker = new SnapshotTaker(o, this.gradients, () => this.census.watched(), {
+        record: (...snapshot) => {
+          this.records.snapshot(...snapshot);
+          this.stop.check();
+        },
+        failed: (at, message) => this.records.monitorError(at, message),
+      });
+      this.stop = new StopOn(o.stopOn, {
+        holds: (kind) => this.records.holds(kind), model: () => this.trainedModel, epoch: () => this.schedule.epochs, sink: this.sink,
+      });
+      this.steps = new StepDriver({
+        begin: (step) => {
+          this.beginRun(step);
+          return this.history.snapshotCount > 0;
+        },
+        capture: (step) => this.taker.capture({ epoch: this.schedule.epochs, step }),
+        record: (captured) => this.taker.take(captured.at, true, captured),
+        end: (step) => {
+          this.taker.settle(); // the last snapshot, if the measuring worker holds it
+          this.records.endRun(this.schedule.epochs, step);
+        },
+        stopRequested: () => this.stop.requested,
+        stepFailed: (error) => this.records.monitorError({ epoch: this.schedule.epochs, step: this.steps.step },
+          `tfjs-param-monitor failed inside an optimizer step: ${(error as Error).message}. Training goes on.`),
+      }, o.steps.everySteps);
+      const report = (level: 'error' | 'info', message: string, meta: Record<string, unknown>) => this.sink.log(level, message, { ...meta, epoch: this.schedule.epochs });
+      this.output = o.output === undefined ? null : new HistoryOutput(
+        prepareWritableFile('output', o.output),
+        // A snapshot in flight on the worker changes the document (reading it records the snapshot):
+        // without it counted, a write at exit would find the version written and skip that snapshot.
+        () => 2 * this.history.version + (this.taker.inFlight ? 1 : 0),
+        () => this.document(),
+        report,
+      );
+      // From now on the file is always a complete document, empty until the first snapshot.
+      this.output?.write('now');
+      this.tensorboard = o.tensorboard === undefined ? null : new TensorBoardOutput(o.tensorboard, report);
+      const outputs = [new LogOutput(this.sink, o.summary), this.output, this.tensorboard]
+        .filter((output): output is NonNullable<typeof output> => output !== null);
+      this.records = new RecordKeeper(this.history, this.engine, outputs, o, this.sink);
+    } catch (error) {
+      this.releaseFiles(); // a monitor that was not created writes nothing
+      throw error;
+    }
     // tfjs calls these unbound when it wraps the monitor as a plain config object.
     this.onTrainBegin = this.onTrainBegin.bind(this);
     this.onEpochEnd = this.onEpochEnd.bind(this);
@@ -280,6 +290,7 @@ export class ParamMonitor extends tf.Callback {
     if (this.disposed) return Promise.resolve();
     this.disposed = true;
     this.records.close();
+    this.releaseFiles();
     return Promise.resolve();
   }
 }

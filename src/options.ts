@@ -70,7 +70,9 @@ export interface CoreOptions {
    * not modified; with `logger: false` only the file is written). Missing folders are created and
    * the file is opened when the monitor is created; each record is written as it is logged, so
    * none is lost at exit, with or without `dispose()`. `{model}` in the path is replaced by the
-   * name of the `model` option's model (see `output`).
+   * name of the `model` option's model (see `output`). Two live monitors cannot write one file:
+   * a monitor whose `logFile` another (not yet disposed) writes, as `logFile` or `output`, throws
+   * a RangeError when it is created.
    * @default undefined
    */
   logFile?: string;
@@ -82,7 +84,9 @@ export interface CoreOptions {
    * the path is checked when the monitor is created; a write that fails later is logged once and
    * training goes on, the history kept in memory for `save()`. `{model}` in the path is replaced
    * by the name of the `model` option's model, so monitors side by side can share their options
-   * and each write its own file.
+   * and each write its own file. Two live monitors cannot write one file: a monitor whose `output`
+   * another (not yet disposed) writes, as `output` or `logFile`, throws a RangeError when it is
+   * created; `dispose()` frees the path.
    * @default undefined
    * @example
    * const files = { output: 'runs/gan/{model}.json', logFile: 'runs/gan/{model}.jsonl' };
