@@ -6,28 +6,28 @@
  * Only plain numbers are kept, except the per-weight copies in the snapshot store.
  *
  * It coordinates; the parts do the work: ./snapshots/ measures and records the snapshots,
- * ./training/ counts the fit's epochs and batches (fit-schedule.ts), drives a custom loop
- * (step-driver.ts) and stops training (stop-on.ts), ./gradients/gradient-watch.ts listens to
- * the optimizer's gradients, ./current-census.ts holds the census.
+ * ./monitor-outputs.ts chooses the outputs, ./training/ counts the fit's epochs and batches
+ * (fit-schedule.ts), drives a custom loop (step-driver.ts) and stops training (stop-on.ts),
+ * ./gradients/gradient-watch.ts listens to the optimizer's gradients, ./current-census.ts holds
+ * the census.
  */
 import * as tf from '@tensorflow/tfjs';
 import { AlertEngine } from './alerts/engine';
 import { CurrentCensus } from './current-census';
 import { writeFileAtomic } from './files/atomic-write';
 import { claimFiles } from './files/file-claims';
-import { prepareWritableFile } from './files/writable-path';
-import { HistoryOutput } from './history/history-output';
+import type { HistoryOutput } from './history/history-output';
 import { HistoryRecorder } from './history/recorder';
 import { historyPieces, serializeHistory } from './history/serialize';
 import { GradientWatch, type CapturedWithGradients } from './gradients/gradient-watch';
 import type { HistoryDocument } from './history-types';
-import { LogOutput } from './log/log-output';
 import { LogSink } from './log/log-sink';
 import type { ParamMonitorOptions } from './monitor-options';
+import { createOutputs } from './monitor-outputs';
 import { recordedOptions, ResolvedMonitorOptions, validateMonitorOptions } from './monitor-options';
 import { RecordKeeper } from './snapshots/record-keeper';
 import { SnapshotTaker } from './snapshots/snapshot-taker';
-import { TensorBoardOutput } from './tensorboard/tensorboard-output';
+import type { TensorBoardOutput } from './tensorboard/tensorboard-output';
 import { FitSchedule, type FitParams } from './training/fit-schedule';
 import { StepDriver } from './training/step-driver';
 import { resolveOptimizer } from './training/step-mode';
@@ -105,21 +105,15 @@ export class ParamMonitor extends tf.Callback {
         stepFailed: (error) => this.records.monitorError({ epoch: this.schedule.epochs, step: this.steps.step },
           `tfjs-param-monitor failed inside an optimizer step: ${(error as Error).message}. Training goes on.`),
       }, o.steps.everySteps);
-      const report = (level: 'error' | 'info', message: string, meta: Record<string, unknown>) => this.sink.log(level, message, { ...meta, epoch: this.schedule.epochs });
-      this.output = o.output === undefined ? null : new HistoryOutput(
-        prepareWritableFile('output', o.output),
+      const outputs = createOutputs(o, this.sink, {
         // A snapshot in flight on the worker changes the document (reading it records the snapshot):
         // without it counted, a write at exit would find the version written and skip that snapshot.
-        () => 2 * this.history.version + (this.taker.inFlight ? 1 : 0),
-        () => this.document(),
-        report,
-      );
-      // From now on the file is always a complete document, empty until the first snapshot.
-      this.output?.write('now');
-      this.tensorboard = o.tensorboard === undefined ? null : new TensorBoardOutput(o.tensorboard, report);
-      const outputs = [new LogOutput(this.sink, o.summary), this.output, this.tensorboard]
-        .filter((output): output is NonNullable<typeof output> => output !== null);
-      this.records = new RecordKeeper(this.history, this.engine, outputs, o, this.sink);
+        version: () => 2 * this.history.version + (this.taker.inFlight ? 1 : 0),
+        document: () => this.document(),
+      }, () => this.schedule.epochs);
+      this.output = outputs.output;
+      this.tensorboard = outputs.tensorboard;
+      this.records = new RecordKeeper(this.history, this.engine, outputs.all, o, this.sink);
     } catch (error) {
       this.releaseFiles(); // a monitor that was not created writes nothing
       throw error;

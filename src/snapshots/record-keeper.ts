@@ -20,11 +20,7 @@ export class RecordKeeper {
   constructor(
     private readonly history: HistoryRecorder,
     private readonly engine: AlertEngine,
-    /**
-     * Where every event goes, in this order: the log first, so that no file holds a snapshot the
-     * log has not recorded yet (a kill between two outputs); closed in the reverse order, the log
-     * last, so that it reports the others' failures until the end.
-     */
+    /** In the order every event goes to them (../monitor-outputs.ts); closed in the reverse order. */
     private readonly outputs: readonly MonitorOutput[],
     private readonly options: Pick<ResolvedMonitorOptions, 'alerts' | 'onAlert'>,
     private readonly sink: LogSink,
