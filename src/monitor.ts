@@ -6,25 +6,23 @@
  * Only plain numbers are kept, except the per-weight copies in the snapshot store.
  *
  * It coordinates; the parts do the work: ./snapshots/ measures and records the snapshots,
- * ./monitor-outputs.ts chooses the outputs, ./training/ counts the fit's epochs and batches
- * (fit-schedule.ts), drives a custom loop (step-driver.ts) and stops training (stop-on.ts),
- * ./gradients/gradient-watch.ts listens to the optimizer's gradients, ./current-census.ts holds
- * the census.
+ * ./monitor-outputs.ts chooses the outputs, ./history/monitor-document.ts assembles the history
+ * document, ./training/ counts the fit's epochs and batches (fit-schedule.ts), drives a custom
+ * loop (step-driver.ts) and stops training (stop-on.ts), ./gradients/gradient-watch.ts listens
+ * to the optimizer's gradients, ./current-census.ts holds the census.
  */
 import * as tf from '@tensorflow/tfjs';
 import { AlertEngine } from './alerts/engine';
 import { CurrentCensus } from './current-census';
-import { writeFileAtomic } from './files/atomic-write';
 import { claimFiles } from './files/file-claims';
 import type { HistoryOutput } from './history/history-output';
 import { HistoryRecorder } from './history/recorder';
-import { historyPieces, serializeHistory } from './history/serialize';
+import { MonitorDocument } from './history/monitor-document';
 import { GradientWatch, type CapturedWithGradients } from './gradients/gradient-watch';
 import type { HistoryDocument } from './history-types';
 import { LogSink } from './log/log-sink';
-import type { ParamMonitorOptions } from './monitor-options';
+import { recordedOptions, validateMonitorOptions, type ParamMonitorOptions, type ResolvedMonitorOptions } from './monitor-options';
 import { createOutputs } from './monitor-outputs';
-import { recordedOptions, ResolvedMonitorOptions, validateMonitorOptions } from './monitor-options';
 import { RecordKeeper } from './snapshots/record-keeper';
 import { SnapshotTaker } from './snapshots/snapshot-taker';
 import type { TensorBoardOutput } from './tensorboard/tensorboard-output';
@@ -47,6 +45,8 @@ export class ParamMonitor extends tf.Callback {
   /** The census of the model at the latest `fit` or `attach()`, and the weights watched. */
   private readonly census: CurrentCensus;
   private readonly history: HistoryRecorder;
+  /** The history document, for the `output` file, `toJSON()` and `save()`. */
+  private readonly document: MonitorDocument;
   /** The `output` file's writer (its write counters are read by `npm run bench:history`). */
   private readonly output: HistoryOutput | null;
   /** The `tensorboard` folder's writer (its counters are read by `npm run bench:tensorboard`). */
@@ -105,12 +105,10 @@ export class ParamMonitor extends tf.Callback {
         stepFailed: (error) => this.records.monitorError({ epoch: this.schedule.epochs, step: this.steps.step },
           `tfjs-param-monitor failed inside an optimizer step: ${(error as Error).message}. Training goes on.`),
       }, o.steps.everySteps);
-      const outputs = createOutputs(o, this.sink, {
-        // A snapshot in flight on the worker changes the document (reading it records the snapshot):
-        // without it counted, a write at exit would find the version written and skip that snapshot.
-        version: () => 2 * this.history.version + (this.taker.inFlight ? 1 : 0),
-        document: () => this.document(),
-      }, () => this.schedule.epochs);
+      this.document = new MonitorDocument(this.history, () => this.census.header(
+        recordedOptions(o, { stepsUsed: this.steps.used, autoWorker: this.taker.autoWorker }),
+      ), this.taker);
+      const outputs = createOutputs(o, this.sink, this.document, () => this.schedule.epochs);
       this.output = outputs.output;
       this.tensorboard = outputs.tensorboard;
       this.records = new RecordKeeper(this.history, this.engine, outputs.all, o, this.sink);
@@ -236,16 +234,9 @@ export class ParamMonitor extends tf.Callback {
     return this.stop.requested;
   }
 
-  private document(): HistoryDocument {
-    this.taker.settle();
-    return this.history.document(this.census.header(
-      recordedOptions(this.options, { stepsUsed: this.steps.used, autoWorker: this.taker.autoWorker }),
-    ));
-  }
-
   /** The parameter history so far, as plain JSON (no tensors, NaN or Infinity: absent is null). */
   toJSON(): HistoryDocument {
-    return JSON.parse(serializeHistory(this.document()));
+    return this.document.toJSON();
   }
 
   /**
@@ -260,14 +251,7 @@ export class ParamMonitor extends tf.Callback {
    * monitor.save('runs/exp1/params.json');
    */
   save(file: string | undefined = this.options.output): void {
-    if (typeof file !== 'string' || file.length === 0) {
-      throw new TypeError(`save() takes the path of the file to write (or the monitor's \`output\` option), but got ${JSON.stringify(file)}.`);
-    }
-    try {
-      writeFileAtomic(file, historyPieces(this.document()));
-    } catch (error) {
-      throw new Error(`tfjs-param-monitor could not save the history to ${file}: ${(error as Error).message}`);
-    }
+    this.document.save(file);
   }
 
   /**
