@@ -124,7 +124,7 @@ export class ParamMonitor extends tf.Callback {
     );
     // From now on the file is always a complete document, empty until the first snapshot.
     this.output?.write('now');
-    this.tensorboard = this.options.tensorboard === undefined ? null : new TensorBoardOutput(this.options.tensorboard, report);
+    this.tensorboard = this.options.tensorboard === undefined ? null : new TensorBoardOutput(this.options.tensorboard, report, this.options.bins);
     this.outputs = [new LogOutput(this.sink, this.options.summary), this.output, this.tensorboard]
       .filter((output): output is NonNullable<typeof output> => output !== null);
     // tfjs calls these unbound when it wraps the monitor as a plain config object.

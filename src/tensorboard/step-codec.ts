@@ -6,20 +6,27 @@
  * first time a weight appears, and referred to by number after that; alert lines go as UTF-8
  * bytes packed eight to a slot. Null (an absent statistic) and NaN (a measured one) stay distinct.
  *
- * An entry: [slots, KIND_STEP, step, wallTime, names, scalars, gradients, histograms,
- * gradientHistograms, texts], then each name [id, bytes, ...packed], each scalar row [id, mask,
- * 7 values], each gradient row [id, mask, 4 values], each histogram [id, hasRange, min, max, k,
- * ...counts], each text [bytes, ...packed].
+ * An entry: [slots, KIND_STEP, step, wallTime, scalars, gradients, histograms,
+ * gradientHistograms, texts], then each scalar row [id, mask, 7 values], each gradient row [id,
+ * mask, 4 values], each histogram [id, hasRange, min, max, k, ...counts], each text [bytes,
+ * ...packed]. An id is a weight's number, or -1 - number where the weight is new, its name (as a
+ * text) following. One pass over the records, nothing allocated per row: this runs on the
+ * training thread after every snapshot, with caches the training step has just emptied.
  */
 import type { Histogram } from '../history-types';
 import { GRADIENT_STATISTICS, GradientScalarSource, ScalarSource, StepRecords } from './event-writer';
 
 /** The slot that starts an entry holding a step's records. */
 export const KIND_STEP = 1;
-const HEADER = 10;
+const HEADER = 9;
 
-/** The scalars' values in the order the writer names them (SCALAR_STATISTICS). */
-const scalarValues = (s: ScalarSource): (number | null)[] => [s.l2Norm, s.mean, s.std, s.drift?.relative ?? null, s.zeroFraction, s.nanCount, s.infCount];
+/**
+ * About the slots of a step with `weights` weights of `bins`-bin histograms, gradients included,
+ * their names defined: what the writer's ring is sized for before the first step.
+ */
+export function entrySlotsFor(weights: number, bins: number): number {
+  return HEADER + weights * (35 + 2 * bins);
+}
 
 /** Writes a step's records as slots into a reused array; weight names get their numbers here. */
 export class StepEncoder {
@@ -27,51 +34,83 @@ export class StepEncoder {
   private bytes = new Uint8Array(this.slots.buffer);
   private at = 0;
   private readonly ids = new Map<string, number>();
-  private fresh: string[] = [];
 
   /** Encodes `records` at `step`; returns a view of the encoder's array, valid until the next call. */
   encode(step: number, wallTime: number, records: StepRecords): Float64Array {
     if (!Number.isSafeInteger(step) || step < 0) throw new RangeError(`a TensorBoard step must be an integer >= 0, but got ${step}`);
-    const { scalars = {}, gradients = {}, histograms = {}, gradientHistograms = {}, alertLines = [] } = records;
-    this.fresh = [];
-    // Numbers for every name first: the entry's names section comes before the rows that use them.
-    const named = (record: Record<string, unknown>) => Object.keys(record).map((name) => this.idOf(name));
-    const scalarIds = named(scalars);
-    const gradientIds = named(gradients);
-    const histogramIds = named(histograms);
-    const gradientHistogramIds = named(gradientHistograms);
+    const { scalars, gradients, histograms, gradientHistograms, alertLines } = records;
     this.at = HEADER;
-    for (const name of this.fresh) {
-      this.push(this.ids.get(name) as number);
-      this.text(name);
+    let scalarRows = 0;
+    let gradientRows = 0;
+    if (scalars) {
+      for (const name in scalars) {
+        const v = scalars[name];
+        this.id(name);
+        this.reserve(8);
+        const s = this.slots;
+        const at = this.at;
+        // The order of SCALAR_STATISTICS; null as 0 with its bit clear in the mask.
+        const drift = v.drift?.relative ?? null;
+        s[at + 1] = v.l2Norm ?? 0;
+        s[at + 2] = v.mean ?? 0;
+        s[at + 3] = v.std ?? 0;
+        s[at + 4] = drift ?? 0;
+        s[at + 5] = v.zeroFraction ?? 0;
+        s[at + 6] = v.nanCount ?? 0;
+        s[at + 7] = v.infCount ?? 0;
+        s[at] = (v.l2Norm === null ? 0 : 1) | (v.mean === null ? 0 : 2) | (v.std === null ? 0 : 4) | (drift === null ? 0 : 8)
+          | (v.zeroFraction === null ? 0 : 16) | (v.nanCount === null ? 0 : 32) | (v.infCount === null ? 0 : 64);
+        this.at = at + 8;
+        scalarRows += 1;
+      }
     }
-    Object.values(scalars).forEach((s, i) => this.row(scalarIds[i], scalarValues(s)));
-    Object.values(gradients).forEach((g, i) => this.row(gradientIds[i], GRADIENT_STATISTICS.map((statistic) => g[statistic])));
-    Object.values(histograms).forEach((h, i) => this.histogram(histogramIds[i], h.histogram));
-    Object.values(gradientHistograms).forEach((h, i) => this.histogram(gradientHistogramIds[i], h.histogram));
-    for (const line of alertLines) this.text(line);
+    if (gradients) {
+      for (const name in gradients) {
+        const g = gradients[name];
+        this.id(name);
+        this.reserve(1 + GRADIENT_STATISTICS.length);
+        const s = this.slots;
+        const at = this.at;
+        let mask = 0;
+        for (let i = 0; i < GRADIENT_STATISTICS.length; i += 1) {
+          const value = g[GRADIENT_STATISTICS[i]];
+          if (value !== null) mask |= 1 << i;
+          s[at + 1 + i] = value ?? 0;
+        }
+        s[at] = mask;
+        this.at = at + 1 + GRADIENT_STATISTICS.length;
+        gradientRows += 1;
+      }
+    }
+    const histogramCount = histograms ? this.histograms(histograms) : 0;
+    const gradientHistogramCount = gradientHistograms ? this.histograms(gradientHistograms) : 0;
+    const texts = alertLines?.length ?? 0;
+    for (let i = 0; i < texts; i += 1) this.text((alertLines as readonly string[])[i]);
     const s = this.slots;
     s[0] = this.at;
     s[1] = KIND_STEP;
     s[2] = step;
     s[3] = wallTime;
-    s[4] = this.fresh.length;
-    s[5] = scalarIds.length;
-    s[6] = gradientIds.length;
-    s[7] = histogramIds.length;
-    s[8] = gradientHistogramIds.length;
-    s[9] = alertLines.length;
+    s[4] = scalarRows;
+    s[5] = gradientRows;
+    s[6] = histogramCount;
+    s[7] = gradientHistogramCount;
+    s[8] = texts;
     return s.subarray(0, this.at);
   }
 
-  private idOf(name: string): number {
-    let id = this.ids.get(name);
-    if (id === undefined) {
-      id = this.ids.size;
-      this.ids.set(name, id);
-      this.fresh.push(name);
+  /** The weight's number, or a new number and the name after it. */
+  private id(name: string): void {
+    this.reserve(1);
+    const id = this.ids.get(name);
+    if (id !== undefined) {
+      this.slots[this.at++] = id;
+      return;
     }
-    return id;
+    const fresh = this.ids.size;
+    this.ids.set(name, fresh);
+    this.slots[this.at++] = -1 - fresh;
+    this.text(name);
   }
 
   private reserve(n: number): void {
@@ -82,33 +121,24 @@ export class StepEncoder {
     this.bytes = new Uint8Array(grown.buffer);
   }
 
-  private push(value: number): void {
-    this.reserve(1);
-    this.slots[this.at++] = value;
-  }
-
-  /** A row of values that may be null: a mask of the present ones, then the values (absent as 0). */
-  private row(id: number, values: readonly (number | null)[]): void {
-    this.reserve(2 + values.length);
-    let mask = 0;
-    this.slots[this.at++] = id;
-    const maskAt = this.at++;
-    values.forEach((value, i) => {
-      if (value !== null) mask |= 1 << i;
-      this.slots[this.at++] = value ?? 0;
-    });
-    this.slots[maskAt] = mask;
-  }
-
-  private histogram(id: number, { min, max, counts }: Histogram): void {
-    this.reserve(5 + counts.length);
-    const s = this.slots;
-    s[this.at++] = id;
-    s[this.at++] = min === null || max === null ? 0 : 1;
-    s[this.at++] = min ?? 0;
-    s[this.at++] = max ?? 0;
-    s[this.at++] = counts.length;
-    for (const count of counts) s[this.at++] = count;
+  private histograms(record: Readonly<Record<string, { histogram: Histogram }>>): number {
+    let count = 0;
+    for (const name in record) {
+      const { min, max, counts } = record[name].histogram;
+      const k = counts.length;
+      this.id(name);
+      this.reserve(4 + k);
+      const s = this.slots;
+      let at = this.at;
+      s[at++] = min === null || max === null ? 0 : 1;
+      s[at++] = min ?? 0;
+      s[at++] = max ?? 0;
+      s[at++] = k;
+      for (let i = 0; i < k; i += 1) s[at++] = counts[i];
+      this.at = at;
+      count += 1;
+    }
+    return count;
   }
 
   /** A string as its UTF-8 length, then its bytes packed into slots. */
@@ -144,12 +174,8 @@ export class StepDecoder {
     }
     const s = slots;
     if (s[start + 1] !== KIND_STEP) throw new Error(`tfjs-param-monitor: a TensorBoard entry of unknown kind ${s[start + 1]} at slot ${start}`);
-    const [step, wallTime, names, scalarRows, gradientRows, histogramCount, gradientHistogramCount, texts] = Array.from(s.subarray(start + 2, start + HEADER));
+    const [step, wallTime, scalarRows, gradientRows, histogramCount, gradientHistogramCount, texts] = Array.from(s.subarray(start + 2, start + HEADER));
     this.at = start + HEADER;
-    for (let i = 0; i < names; i += 1) {
-      const id = this.next();
-      this.names[id] = this.text();
-    }
     const records: StepRecords = {};
     if (scalarRows > 0) {
       const scalars: Record<string, ScalarSource> = {};
@@ -177,14 +203,21 @@ export class StepDecoder {
     return this.slots[this.at++];
   }
 
-  private nameOf(id: number): string {
+  /** The name an id slot gives: a weight seen before, or a new one defined here. */
+  private name(): string {
+    const id = this.next();
+    if (id < 0) {
+      const name = this.text();
+      this.names[-1 - id] = name;
+      return name;
+    }
     const name = this.names[id];
     if (name === undefined) throw new Error(`tfjs-param-monitor: a TensorBoard entry names weight ${id} before defining it`);
     return name;
   }
 
   private row(length: number): [string, (number | null)[]] {
-    const name = this.nameOf(this.next());
+    const name = this.name();
     const mask = this.next();
     const values: (number | null)[] = [];
     for (let i = 0; i < length; i += 1) {
@@ -197,7 +230,7 @@ export class StepDecoder {
   private histograms(count: number): Record<string, { histogram: Histogram }> {
     const out: Record<string, { histogram: Histogram }> = {};
     for (let i = 0; i < count; i += 1) {
-      const name = this.nameOf(this.next());
+      const name = this.name();
       const hasRange = this.next() === 1;
       const min = this.next();
       const max = this.next();

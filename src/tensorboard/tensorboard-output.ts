@@ -11,10 +11,11 @@
  */
 import { performance } from 'perf_hooks';
 import type { Alert, Snapshot } from '../history-types';
-import type { FitEndEvent, MonitorOutput, Report } from '../output';
+import type { CensusEvent, FitEndEvent, MonitorOutput, Report } from '../output';
 import { EventFile } from './event-file';
 import { StepRecords, alertLine, stepOf } from './event-writer';
 import { histogramsDue } from './histogram-schedule';
+import { entrySlotsFor } from './step-codec';
 import { WriteThread } from './write-thread';
 
 const wallTimeOf = (snapshot: Snapshot) => Date.parse(snapshot.time) / 1000;
@@ -28,8 +29,11 @@ export class TensorBoardOutput implements MonitorOutput {
   /** The training thread's time handing events to the writer, events handed, snapshots with histograms (for `npm run bench:tensorboard`). */
   readonly cost = { totalWriteMs: 0, writes: 0, histogramSnapshots: 0 };
 
-  /** @throws {RangeError} naming the `tensorboard` option when the folder cannot be written */
-  constructor(folder: string, private readonly report: Report) {
+  /**
+   * @param bins the histograms' bin count (the monitor's `bins`), to size the writer's memory
+   * @throws {RangeError} naming the `tensorboard` option when the folder cannot be written
+   */
+  constructor(folder: string, private readonly report: Report, private readonly bins = 30) {
     this.writer = new WriteThread(new EventFile('tensorboard', folder), report);
   }
 
@@ -42,13 +46,18 @@ export class TensorBoardOutput implements MonitorOutput {
     return this.writer.bytes;
   }
 
+  /** Training begins: the writer thread starts now rather than in the first snapshot. */
+  census(event: CensusEvent): void {
+    this.writer.start(entrySlotsFor(event.watched, this.bins));
+  }
+
   snapshot(snapshot: Snapshot, alerts: readonly Alert[]): void {
     const histograms = histogramsDue(snapshot.index) || alerts.some((a) => a.status === 'started');
     this.unwritten = histograms ? null : snapshot;
     if (histograms) this.cost.histogramSnapshots += 1;
     this.write(stepOf(snapshot), wallTimeOf(snapshot), {
       scalars: snapshot.stats, histograms: histograms ? snapshot.stats : undefined,
-      gradients: snapshot.gradients, gradientHistograms: histograms ? snapshot.gradients : undefined, alertLines: alerts.map(alertLine),
+      gradients: snapshot.gradients, gradientHistograms: histograms ? snapshot.gradients : undefined, alertLines: alerts.length > 0 ? alerts.map(alertLine) : undefined,
     });
   }
 

@@ -34,11 +34,15 @@ export const CLOSED = 2;
 export const LOAD_FAILED = 1;
 export const WRITE_FAILED = 2;
 
-/** Writer statistics (float64, written by the writer only): bytes in the file, ms spent writing, polls. */
+/**
+ * Writer statistics (float64, written by the writer only): bytes in the file, ms spent decoding
+ * and writing, polls, and the thread's CPU time from start to close (Linux; NaN elsewhere).
+ */
 export const STAT_BYTES = 0;
 export const STAT_WRITE_MS = 1;
 export const STAT_POLLS = 2;
-export const STAT_SLOTS = 3;
+export const STAT_CPU_MS = 3;
+export const STAT_SLOTS = 4;
 
 /** A slot that says the rest of the ring is unused up to its end. */
 const WRAP = -1;

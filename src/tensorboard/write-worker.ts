@@ -7,12 +7,13 @@
  * and at most every {@link MAX_POLL_MS}. That interval bounds what a SIGKILL can lose. Asked to
  * close, it drains the ring, flushes the file to disk (`fsync`) and closes it.
  */
+import * as fs from 'fs';
 import { isMainThread, workerData } from 'worker_threads';
 import { EventFile } from './event-file';
 import { EventWriter } from './event-writer';
 import { StepDecoder } from './step-codec';
 import {
-  CLOSED, CLOSING, FAILED, READY, SIGNAL, STATE, STAT_BYTES, STAT_POLLS, STAT_WRITE_MS, WRITE_FAILED, WRITER_TAG, WRITTEN, WriteRing, WriterSetup,
+  CLOSED, CLOSING, FAILED, READY, SIGNAL, STATE, STAT_BYTES, STAT_CPU_MS, STAT_POLLS, STAT_WRITE_MS, WRITE_FAILED, WRITER_TAG, WRITTEN, WriteRing, WriterSetup,
 } from './write-ring';
 
 /** The shortest poll interval, ms: what a SIGKILL can lose when snapshots come faster. */
@@ -25,7 +26,17 @@ export function pollInterval(gapSeconds: number): number {
   return Math.min(MAX_POLL_MS, Math.max(MIN_POLL_MS, (gapSeconds * 1000) / 4));
 }
 
+/** This thread's CPU time in ms (Linux's per-thread scheduler statistics), NaN where there are none. */
+function threadCpuMs(): number {
+  try {
+    return Number(fs.readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ')[0]) / 1e6;
+  } catch {
+    return NaN;
+  }
+}
+
 function run(setup: WriterSetup): void {
+  const cpuAtStart = threadCpuMs();
   const ring = new WriteRing(setup.ring);
   const { control, stats } = ring;
   const file = new EventFile(setup.file);
@@ -34,8 +45,8 @@ function run(setup: WriterSetup): void {
   let lastWallTime: number | null = null;
   let poll = MIN_POLL_MS;
   const write = (slots: Float64Array, start: number) => {
-    const { step, wallTime, records } = decoder.decode(slots, start);
     const started = performance.now();
+    const { step, wallTime, records } = decoder.decode(slots, start);
     writer.write(step, wallTime, records);
     stats[STAT_WRITE_MS] += performance.now() - started;
     stats[STAT_BYTES] = file.bytes;
@@ -61,6 +72,7 @@ function run(setup: WriterSetup): void {
       }
     }
     if (closing || Atomics.load(control, FAILED) !== 0) {
+      stats[STAT_CPU_MS] = threadCpuMs() - cpuAtStart;
       Atomics.store(control, STATE, CLOSED);
       Atomics.notify(control, STATE);
       return;
