@@ -32,6 +32,13 @@ export function eventFileName(now = Date.now()): string {
   return `events.out.tfevents.${String(Math.floor(now / 1000)).padStart(10, '0')}.${host}.${process.pid}.${created}.param-monitor`;
 }
 
+/** An open event file, as handed to the writer thread, which goes on appending with `new EventFile(handle)`. */
+export interface EventFileHandle {
+  file: string;
+  fd: number;
+  bytes: number;
+}
+
 export class EventFile {
   /** Absolute path of the file. */
   readonly file: string;
@@ -45,7 +52,15 @@ export class EventFile {
    * @param option the option or argument that named the folder, for the error message
    * @throws {RangeError} naming the option, the folder and the reason when it cannot be written
    */
-  constructor(option: string, folder: string, wallTime = Date.now() / 1000) {
+  constructor(option: string, folder: string, wallTime?: number);
+  /** The file another `EventFile` opened (in another thread): appends go on after its `bytes`. */
+  constructor(handle: EventFileHandle);
+  constructor(optionOrHandle: string | EventFileHandle, folder = '', wallTime = Date.now() / 1000) {
+    if (typeof optionOrHandle !== 'string') {
+      ({ file: this.file, fd: this.fd, bytes: this.bytes } = optionOrHandle);
+      return;
+    }
+    const option = optionOrHandle;
     const resolved = path.resolve(folder);
     if (fs.existsSync(resolved) && !fs.statSync(resolved).isDirectory()) {
       throw new RangeError(`The \`${option}\` option must name a folder, but ${folder} is a file.`);
@@ -77,6 +92,12 @@ export class EventFile {
     const bytes = frameInPlace(buffer, dataStart, dataEnd);
     writeAll(this.fd, bytes);
     this.bytes += bytes.length;
+  }
+
+  /** The descriptor and bytes written, for another thread to go on appending; this object must then write no more. */
+  get handle(): EventFileHandle {
+    if (this.fd === null) throw new Error(`the event file ${this.file} is closed`);
+    return { file: this.file, fd: this.fd, bytes: this.bytes };
   }
 
   get closed(): boolean {

@@ -68,7 +68,8 @@ export interface StepRecords {
   gradients?: Readonly<Record<string, GradientScalarSource>>;
   /** Gradient histograms per weight name, written under `<weight>/gradient`. */
   gradientHistograms?: Readonly<Record<string, { histogram: Histogram }>>;
-  alerts?: readonly Alert[];
+  /** The alerts raised at this step, one {@link alertLine} each. */
+  alertLines?: readonly string[];
 }
 
 /**
@@ -151,7 +152,7 @@ export class EventWriter {
   write(step: number, wallTime: number, records: StepRecords): void {
     if (!Number.isSafeInteger(step) || step < 0) throw new RangeError(`a TensorBoard step must be an integer >= 0, but got ${step}`);
     this.at = SUMMARY_AT;
-    const { scalars, histograms, gradients, gradientHistograms, alerts } = records;
+    const { scalars, histograms, gradients, gradientHistograms, alertLines } = records;
     if (scalars) {
       for (const weight of Object.keys(scalars)) {
         const s = scalars[weight];
@@ -178,7 +179,7 @@ export class EventWriter {
     if (gradientHistograms) {
       for (const weight of Object.keys(gradientHistograms)) this.histogram(gradientTag(weight), gradientHistograms[weight].histogram);
     }
-    if (alerts && alerts.length > 0) this.append(textValue(ALERTS_TAG, alerts.map(alertLine), this.describe(ALERTS_TAG)));
+    if (alertLines && alertLines.length > 0) this.append(textValue(ALERTS_TAG, alertLines, this.describe(ALERTS_TAG)));
     if (this.at === SUMMARY_AT) return;
     // The event's fields in front of the summary, in field order: wall_time (a double), step, the
     // summary's key and length (varints).

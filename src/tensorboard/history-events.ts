@@ -7,7 +7,7 @@
  */
 import type { Alert, GradientSeries, HistoryDocument, WeightSeries } from '../history-types';
 import { EventFile } from './event-file';
-import { EventWriter, GradientScalarSource, ScalarSource, stepOf } from './event-writer';
+import { EventWriter, GradientScalarSource, ScalarSource, alertLine, stepOf } from './event-writer';
 
 export interface HistoryEventsResult {
   /** The event file written. */
@@ -61,7 +61,7 @@ export function writeHistoryEvents(history: HistoryDocument, folder: string, opt
       const at = stepOf(alerts[next]);
       const group: Alert[] = [];
       while (next < alerts.length && stepOf(alerts[next]) === at) group.push(alerts[next++]);
-      writer.write(at, wallTime, { alerts: group });
+      writer.write(at, wallTime, { alertLines: group.map(alertLine) });
     }
   };
   try {
@@ -75,7 +75,7 @@ export function writeHistoryEvents(history: HistoryDocument, folder: string, opt
       if (snapshot) histograms += 1;
       writer.write(step, wallTime, {
         scalars: scalarsAt(series.weights, j), histograms: snapshot?.stats,
-        gradients: series.gradients && gradientsAt(series.gradients, j), gradientHistograms: snapshot?.gradients, alerts: group,
+        gradients: series.gradients && gradientsAt(series.gradients, j), gradientHistograms: snapshot?.gradients, alertLines: group.map(alertLine),
       });
     }
     alertsBefore(Infinity);

@@ -56,9 +56,20 @@ export function recordFsCalls(): FsCall[] {
 export function opsOnFile(calls: FsCall[], file: string, before = calls.length): ('write' | 'fsync' | 'close')[] {
   const openIndex = calls.slice(0, before).map((c) => c.op === 'open' && c.file === file).lastIndexOf(true);
   if (openIndex < 0) throw new Error(`opsOnFile: ${file} was never opened`);
+  return opsFromOpen(calls.slice(0, before), openIndex);
+}
+
+/** The same for the descriptor first opened on `file`, to the end of the log (the writer's, when reads open it later). */
+export function opsOnFirstOpen(calls: FsCall[], file: string): ('write' | 'fsync' | 'close')[] {
+  const openIndex = calls.findIndex((c) => c.op === 'open' && c.file === file);
+  if (openIndex < 0) throw new Error(`opsOnFirstOpen: ${file} was never opened`);
+  return opsFromOpen(calls, openIndex);
+}
+
+function opsFromOpen(calls: FsCall[], openIndex: number): ('write' | 'fsync' | 'close')[] {
   const { fd } = calls[openIndex] as { fd: number };
   const ops: ('write' | 'fsync' | 'close')[] = [];
-  for (const c of calls.slice(openIndex + 1, before)) {
+  for (const c of calls.slice(openIndex + 1)) {
     if (c.op === 'open' && c.fd === fd) break; // the descriptor number was reused by a later open
     if (c.op === 'write' || c.op === 'fsync' || c.op === 'close') if (c.fd === fd) ops.push(c.op);
   }

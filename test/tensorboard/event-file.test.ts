@@ -18,6 +18,7 @@ import { mulberry32 } from '../helpers/reference';
 import { readEventFile, seriesByTag } from '../helpers/event-file-reader';
 import { expectRowsClose, expectedRows } from '../helpers/tensorboard-expect';
 import { expectNoLeaks } from '../helpers/tensor-leaks';
+import { opsOnFile, recordFsCalls } from '../helpers/fs-calls';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'pm-tb-file-'));
 
@@ -89,6 +90,7 @@ describe('the event file', () => {
     kind: 'drift', severity: 'warn', status: 'started', weight: 'w', layer: 'l', epoch: 3, value: 2, threshold: 1, count: 1,
     message: 'w moved by 2 (relative), over 1',
   };
+  const scalars = { l2Norm: 1.5, mean: 0.25, std: 0.5, zeroFraction: 0, nanCount: 0, infCount: 0 };
 
   it('starts with the file version, and holds one event per write with the scalars, histograms and text given', () => {
     const file = new EventFile('tensorboard', path.join(tmp, 'one'), 1700000000.5);
@@ -96,7 +98,7 @@ describe('the event file', () => {
     const histogram = { min: 0, max: 3, counts: [1, 2, 3] };
     const stats = { l2Norm: 1.5, mean: 0.25, std: null, zeroFraction: 0, nanCount: 0, infCount: 2, drift: { relative: 0.125 } };
     writer.write(0, 1700000001, { scalars: { w: stats }, histograms: { w: { histogram } } });
-    writer.write(3, 1700000002, { scalars: { w: { ...stats, std: 0.5, drift: undefined } }, alerts: [alert, { ...alert, status: 'cleared' }] });
+    writer.write(3, 1700000002, { scalars: { w: { ...stats, std: 0.5, drift: undefined } }, alertLines: [alert, { ...alert, status: 'cleared' as const }].map(alertLine) });
     writer.write(5, 1700000003, {}); // nothing: no event
     file.close();
     const { events, tornBytes } = readEventFile(file.file);
@@ -144,8 +146,8 @@ describe('the event file', () => {
   it('refuses a step that is not an integer >= 0, and writes the largest safe one', () => {
     const file = new EventFile('tensorboard', path.join(tmp, 'steps'));
     const writer = new EventWriter(file);
-    for (const step of [NaN, -1, 1.5]) expect(() => writer.write(step, 1, { alerts: [alert] })).toThrow(/a TensorBoard step must be an integer >= 0, but got/);
-    writer.write(Number.MAX_SAFE_INTEGER, 1, { alerts: [alert] });
+    for (const step of [NaN, -1, 1.5]) expect(() => writer.write(step, 1, { alertLines: [alertLine(alert)] })).toThrow(/a TensorBoard step must be an integer >= 0, but got/);
+    writer.write(Number.MAX_SAFE_INTEGER, 1, { alertLines: [alertLine(alert)] });
     file.close();
     expect(readEventFile(file.file).events.map((e) => e.step)).toEqual([0, Number.MAX_SAFE_INTEGER]);
   });
@@ -153,6 +155,32 @@ describe('the event file', () => {
   it('refuses to write once closed', () => {
     const file = new EventFile('tensorboard', path.join(tmp, 'closed'));
     file.close();
-    expect(() => new EventWriter(file).write(1, 1, { alerts: [alert] })).toThrow(/the event file .* is closed/);
+    expect(() => new EventWriter(file).write(1, 1, { alertLines: [alertLine(alert)] })).toThrow(/the event file .* is closed/);
+  });
+
+  it('fsyncs after its last write and before it closes, once, at close()', () => {
+    const calls = recordFsCalls();
+    const file = new EventFile('tensorboard', path.join(tmp, 'flush'));
+    const writer = new EventWriter(file);
+    for (let step = 0; step < 3; step += 1) writer.write(step, 1, { scalars: { w: scalars } });
+    file.close();
+    file.close();
+    jest.restoreAllMocks();
+    // The file version, then one write per event, then the flush: what the writer thread does at dispose().
+    expect(opsOnFile(calls, file.file)).toEqual(['write', 'write', 'write', 'write', 'fsync', 'close']);
+  });
+
+  it('goes on appending through a handle (the writer thread\'s side) where the opener left off', () => {
+    const opener = new EventFile('tensorboard', path.join(tmp, 'handle'), 1700000000);
+    const handle = opener.handle;
+    const other = new EventFile(handle);
+    expect(other.file).toBe(opener.file);
+    new EventWriter(other).write(7, 1700000001, { scalars: { w: scalars } });
+    expect(other.bytes).toBeGreaterThan(handle.bytes);
+    other.close();
+    const { events, tornBytes } = readEventFile(opener.file);
+    expect(tornBytes).toBe(0);
+    expect(events.map((e) => e.step)).toEqual([0, 7]);
+    expect(() => other.handle).toThrow(/the event file .* is closed/);
   });
 });

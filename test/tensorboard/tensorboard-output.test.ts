@@ -3,8 +3,8 @@
  * (test/helpers/event-file-reader.ts: CRCs by @aws-crypto/crc32c, protobufjs from a schema of its
  * own): every scalar point equals the history's, each histogram holds the finite elements of the
  * snapshot's histogram as TensorBoard's [k, 3] rows, the alerts are text at their steps, the
- * steps are epoch counts (or batch counts with `everyBatches`). Also: the option's validation,
- * the flush order at `dispose()`, and a write that fails.
+ * steps are epoch counts (or batch counts with `everyBatches`). Also: the option's validation.
+ * The writer thread's flush, failures and ends: ./writer-thread.test.ts and ./event-file.test.ts.
  */
 import * as os from 'os';
 import * as path from 'path';
@@ -13,7 +13,6 @@ import { Alert, HistoryDocument, ParamMonitorOptions, Snapshot, paramMonitor } f
 import { TensorBoardOutput } from '../../src/tensorboard/tensorboard-output';
 import { TEST_BACKENDS } from '../helpers/backends';
 import { eventFilesIn, readEventFile, seriesByTag } from '../helpers/event-file-reader';
-import { opsOnFile, recordFsCalls } from '../helpers/fs-calls';
 import { expectFileMatchesHistory, readFolder, STATISTICS } from '../helpers/tensorboard-expect';
 import { loadIris } from '../helpers/iris';
 import { expectNoLeaks } from '../helpers/tensor-leaks';
@@ -156,39 +155,6 @@ describe('what the histograms and the scalars hold', () => {
     const tags = [...seriesByTag(readFolder(folder).events).keys()].filter((t) => t.startsWith(`${kernel}/`));
     expect(tags.sort()).toEqual(STATISTICS.map((s) => `${kernel}/${s}`).sort());
   });
-
-  it('fsyncs the event file after its last write and before it closes, at dispose()', async () => {
-    const folder = path.join(tmp, 'flush');
-    const calls = recordFsCalls();
-    await trainIris({ tensorboard: folder }, 2);
-    const [file] = eventFilesIn(folder);
-    const ops = opsOnFile(calls, file);
-    const writes = ops.filter((op) => op === 'write').length;
-    // The file version, then one write per snapshot (3), before the flush.
-    expect(writes).toBe(4);
-    expect(ops).toEqual([...Array<string>(writes).fill('write'), 'fsync', 'close']);
-  });
-
-  it('writes each snapshot with one write, so a record is in the file when the callback returns', async () => {
-    const folder = path.join(tmp, 'per-snapshot');
-    const calls = recordFsCalls();
-    const sizes: number[] = [];
-    const { xs, ys } = loadIris();
-    const model = tf.sequential({ layers: [tf.layers.dense({ units: 3, inputShape: [4], activation: 'softmax' })] });
-    model.compile({ optimizer: 'sgd', loss: 'categoricalCrossentropy' });
-    const monitor = paramMonitor({ logger: false, tensorboard: folder, everyBatches: 1, thread: 'main' });
-    const watch = new tf.CustomCallback({ onBatchEnd: async () => { sizes.push(readEventFile(eventFilesIn(folder)[0]).events.length); } });
-    await model.fit(xs, ys, { epochs: 1, batchSize: 50, verbose: 0, callbacks: [monitor, watch] });
-    await monitor.dispose();
-    model.dispose();
-    tf.dispose([xs, ys]);
-    // After batch b: the file version, the initial snapshot and the b batch snapshots.
-    expect(sizes).toEqual([3, 4, 5]);
-    // The test's own reads open the file too: count on the writer's descriptor, the first opened.
-    const open = calls.find((c) => c.op === 'open' && c.file === eventFilesIn(folder)[0]) as { fd: number };
-    const end = calls.findIndex((c) => c.op === 'close' && c.fd === open.fd);
-    expect(calls.slice(0, end).filter((c) => c.op === 'write' && c.fd === open.fd)).toHaveLength(5);
-  });
 });
 
 describe('the option and its failures', () => {
@@ -215,37 +181,6 @@ describe('the option and its failures', () => {
     fs.writeFileSync(file, 'x');
     expect(() => paramMonitor({ tensorboard: file })).toThrow(/The `tensorboard` option must name a folder, but .*a-file is a file/);
     expect(() => paramMonitor({ tensorboard: path.join(file, 'below') })).toThrow(/`tensorboard` option .*ENOTDIR/);
-  });
-
-  it('reports a failing write once, writes no more to the file, and training goes on', async () => {
-    const folder = path.join(tmp, 'failing');
-    const logFile = path.join(tmp, 'failing.jsonl');
-    const { openSync, writeSync } = fs;
-    let fd = -1;
-    let failures = 0;
-    let writes = 0;
-    jest.spyOn(fs, 'openSync').mockImplementation((file, ...rest) => {
-      const opened = openSync(file, ...rest);
-      if (String(file).includes('tfevents')) fd = opened;
-      return opened;
-    });
-    jest.spyOn(fs, 'writeSync').mockImplementation(((target: number, ...rest: unknown[]) => {
-      // The file version and the first snapshot are written; then the disk is full.
-      if (target === fd && (writes += 1) > 2) {
-        failures += 1;
-        throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
-      }
-      return (writeSync as (...args: unknown[]) => number)(target, ...rest);
-    }) as typeof fs.writeSync);
-    const history = await trainIris({ tensorboard: folder, logFile }, 3);
-    jest.restoreAllMocks();
-    expect(history.series.epoch).toEqual([0, 1, 2, 3]);
-    expect(failures).toBe(1);
-    const records = fs.readFileSync(logFile, 'utf8').trim().split('\n').map((line) => JSON.parse(line));
-    const errors = records.filter((r) => r.event === 'tensorboard-error');
-    expect(errors).toHaveLength(1);
-    expect(errors[0].message).toMatch(/could not write the TensorBoard event file .*tfevents.*ENOSPC.*Training goes on; the file gets no more events/);
-    expect(readFolder(folder).events.map((e) => e.step)).toEqual([0, 0]);
   });
 });
 

@@ -1,0 +1,251 @@
+/**
+ * A step's records (./event-writer.ts `StepRecords`) as float64 slots, the form in which the
+ * training thread hands them to the writer thread (./write-ring.ts). Encoding is copying numbers
+ * into a reused array: no protobuf, no CRC and no system call on the training thread, which is
+ * what makes the write cheap there (docs/tensorboard.md, Cost). Weight names are sent once, the
+ * first time a weight appears, and referred to by number after that; alert lines go as UTF-8
+ * bytes packed eight to a slot. Null (an absent statistic) and NaN (a measured one) stay distinct.
+ *
+ * An entry: [slots, KIND_STEP, step, wallTime, scalars, gradients, histograms,
+ * gradientHistograms, texts], then each scalar row [id, mask, 7 values], each gradient row [id,
+ * mask, 4 values], each histogram [id, hasRange, min, max, k, ...counts], each text [bytes,
+ * ...packed]. An id is a weight's number, or -1 - number where the weight is new, its name (as a
+ * text) following. One pass over the records, nothing allocated per row: this runs on the
+ * training thread after every snapshot, with caches the training step has just emptied.
+ */
+import type { Histogram } from '../history-types';
+import { GRADIENT_STATISTICS, GradientScalarSource, ScalarSource, StepRecords } from './event-writer';
+
+/** The slot that starts an entry holding a step's records. */
+export const KIND_STEP = 1;
+const HEADER = 9;
+
+/**
+ * About the slots of a step with `weights` weights of `bins`-bin histograms, gradients included,
+ * their names defined: what the writer's ring is sized for before the first step.
+ */
+export function entrySlotsFor(weights: number, bins: number): number {
+  return HEADER + weights * (35 + 2 * bins);
+}
+
+/** Writes a step's records as slots into a reused array; weight names get their numbers here. */
+export class StepEncoder {
+  private slots = new Float64Array(1024);
+  private bytes = new Uint8Array(this.slots.buffer);
+  private at = 0;
+  private readonly ids = new Map<string, number>();
+
+  /** Encodes `records` at `step`; returns a view of the encoder's array, valid until the next call. */
+  encode(step: number, wallTime: number, records: StepRecords): Float64Array {
+    if (!Number.isSafeInteger(step) || step < 0) throw new RangeError(`a TensorBoard step must be an integer >= 0, but got ${step}`);
+    const { scalars, gradients, histograms, gradientHistograms, alertLines } = records;
+    this.at = HEADER;
+    let scalarRows = 0;
+    let gradientRows = 0;
+    if (scalars) {
+      for (const name in scalars) {
+        const v = scalars[name];
+        this.id(name);
+        this.reserve(8);
+        const s = this.slots;
+        const at = this.at;
+        // The order of SCALAR_STATISTICS; null as 0 with its bit clear in the mask.
+        const drift = v.drift?.relative ?? null;
+        s[at + 1] = v.l2Norm ?? 0;
+        s[at + 2] = v.mean ?? 0;
+        s[at + 3] = v.std ?? 0;
+        s[at + 4] = drift ?? 0;
+        s[at + 5] = v.zeroFraction ?? 0;
+        s[at + 6] = v.nanCount ?? 0;
+        s[at + 7] = v.infCount ?? 0;
+        s[at] = (v.l2Norm === null ? 0 : 1) | (v.mean === null ? 0 : 2) | (v.std === null ? 0 : 4) | (drift === null ? 0 : 8)
+          | (v.zeroFraction === null ? 0 : 16) | (v.nanCount === null ? 0 : 32) | (v.infCount === null ? 0 : 64);
+        this.at = at + 8;
+        scalarRows += 1;
+      }
+    }
+    if (gradients) {
+      for (const name in gradients) {
+        const g = gradients[name];
+        this.id(name);
+        this.reserve(1 + GRADIENT_STATISTICS.length);
+        const s = this.slots;
+        const at = this.at;
+        let mask = 0;
+        for (let i = 0; i < GRADIENT_STATISTICS.length; i += 1) {
+          const value = g[GRADIENT_STATISTICS[i]];
+          if (value !== null) mask |= 1 << i;
+          s[at + 1 + i] = value ?? 0;
+        }
+        s[at] = mask;
+        this.at = at + 1 + GRADIENT_STATISTICS.length;
+        gradientRows += 1;
+      }
+    }
+    const histogramCount = histograms ? this.histograms(histograms) : 0;
+    const gradientHistogramCount = gradientHistograms ? this.histograms(gradientHistograms) : 0;
+    const texts = alertLines?.length ?? 0;
+    for (let i = 0; i < texts; i += 1) this.text((alertLines as readonly string[])[i]);
+    const s = this.slots;
+    s[0] = this.at;
+    s[1] = KIND_STEP;
+    s[2] = step;
+    s[3] = wallTime;
+    s[4] = scalarRows;
+    s[5] = gradientRows;
+    s[6] = histogramCount;
+    s[7] = gradientHistogramCount;
+    s[8] = texts;
+    return s.subarray(0, this.at);
+  }
+
+  /** The weight's number, or a new number and the name after it. */
+  private id(name: string): void {
+    this.reserve(1);
+    const id = this.ids.get(name);
+    if (id !== undefined) {
+      this.slots[this.at++] = id;
+      return;
+    }
+    const fresh = this.ids.size;
+    this.ids.set(name, fresh);
+    this.slots[this.at++] = -1 - fresh;
+    this.text(name);
+  }
+
+  private reserve(n: number): void {
+    if (this.at + n <= this.slots.length) return;
+    const grown = new Float64Array(Math.max(2 * this.slots.length, this.at + n));
+    grown.set(this.slots.subarray(0, this.at));
+    this.slots = grown;
+    this.bytes = new Uint8Array(grown.buffer);
+  }
+
+  private histograms(record: Readonly<Record<string, { histogram: Histogram }>>): number {
+    let count = 0;
+    for (const name in record) {
+      const { min, max, counts } = record[name].histogram;
+      const k = counts.length;
+      this.id(name);
+      this.reserve(4 + k);
+      const s = this.slots;
+      let at = this.at;
+      s[at++] = min === null || max === null ? 0 : 1;
+      s[at++] = min ?? 0;
+      s[at++] = max ?? 0;
+      s[at++] = k;
+      for (let i = 0; i < k; i += 1) s[at++] = counts[i];
+      this.at = at;
+      count += 1;
+    }
+    return count;
+  }
+
+  /** A string as its UTF-8 length, then its bytes packed into slots. */
+  private text(value: string): void {
+    const utf8 = Buffer.from(value, 'utf8');
+    const packed = Math.ceil(utf8.length / 8);
+    this.reserve(1 + packed);
+    this.slots[this.at++] = utf8.length;
+    this.bytes.set(utf8, this.at * 8);
+    this.at += packed;
+  }
+}
+
+/** A decoded entry: the arguments of `EventWriter.write`. */
+export interface DecodedStep {
+  step: number;
+  wallTime: number;
+  records: StepRecords;
+}
+
+/** Reads entries back into records, keeping the names the entries defined. */
+export class StepDecoder {
+  private readonly names: string[] = [];
+  private slots: Float64Array<ArrayBufferLike> = new Float64Array(0);
+  private bytes: Uint8Array<ArrayBufferLike> = new Uint8Array(0);
+  private at = 0;
+
+  /** Decodes the entry that starts at `slots[start]` (its first slot is its length). */
+  decode(slots: Float64Array, start: number): DecodedStep {
+    if (this.slots.buffer !== slots.buffer || this.slots.byteOffset !== slots.byteOffset) {
+      this.slots = slots;
+      this.bytes = new Uint8Array(slots.buffer, slots.byteOffset, slots.byteLength);
+    }
+    const s = slots;
+    if (s[start + 1] !== KIND_STEP) throw new Error(`tfjs-param-monitor: a TensorBoard entry of unknown kind ${s[start + 1]} at slot ${start}`);
+    const [step, wallTime, scalarRows, gradientRows, histogramCount, gradientHistogramCount, texts] = Array.from(s.subarray(start + 2, start + HEADER));
+    this.at = start + HEADER;
+    const records: StepRecords = {};
+    if (scalarRows > 0) {
+      const scalars: Record<string, ScalarSource> = {};
+      for (let i = 0; i < scalarRows; i += 1) {
+        const [name, [l2Norm, mean, std, relative, zeroFraction, nanCount, infCount]] = this.row(7);
+        scalars[name] = { l2Norm, mean, std, drift: { relative }, zeroFraction, nanCount, infCount };
+      }
+      records.scalars = scalars;
+    }
+    if (gradientRows > 0) {
+      const gradients: Record<string, GradientScalarSource> = {};
+      for (let i = 0; i < gradientRows; i += 1) {
+        const [name, values] = this.row(GRADIENT_STATISTICS.length);
+        gradients[name] = Object.fromEntries(GRADIENT_STATISTICS.map((statistic, j) => [statistic, values[j]])) as GradientScalarSource;
+      }
+      records.gradients = gradients;
+    }
+    if (histogramCount > 0) records.histograms = this.histograms(histogramCount);
+    if (gradientHistogramCount > 0) records.gradientHistograms = this.histograms(gradientHistogramCount);
+    if (texts > 0) records.alertLines = Array.from({ length: texts }, () => this.text());
+    return { step, wallTime, records };
+  }
+
+  private next(): number {
+    return this.slots[this.at++];
+  }
+
+  /** The name an id slot gives: a weight seen before, or a new one defined here. */
+  private name(): string {
+    const id = this.next();
+    if (id < 0) {
+      const name = this.text();
+      this.names[-1 - id] = name;
+      return name;
+    }
+    const name = this.names[id];
+    if (name === undefined) throw new Error(`tfjs-param-monitor: a TensorBoard entry names weight ${id} before defining it`);
+    return name;
+  }
+
+  private row(length: number): [string, (number | null)[]] {
+    const name = this.name();
+    const mask = this.next();
+    const values: (number | null)[] = [];
+    for (let i = 0; i < length; i += 1) {
+      const value = this.next();
+      values.push(mask & (1 << i) ? value : null);
+    }
+    return [name, values];
+  }
+
+  private histograms(count: number): Record<string, { histogram: Histogram }> {
+    const out: Record<string, { histogram: Histogram }> = {};
+    for (let i = 0; i < count; i += 1) {
+      const name = this.name();
+      const hasRange = this.next() === 1;
+      const min = this.next();
+      const max = this.next();
+      const k = this.next();
+      const counts = Array.from(this.slots.subarray(this.at, this.at + k));
+      this.at += k;
+      out[name] = { histogram: { min: hasRange ? min : null, max: hasRange ? max : null, counts } };
+    }
+    return out;
+  }
+
+  private text(): string {
+    const length = this.next();
+    const value = Buffer.from(this.bytes.buffer, this.bytes.byteOffset + this.at * 8, length).toString('utf8');
+    this.at += Math.ceil(length / 8);
+    return value;
+  }
+}

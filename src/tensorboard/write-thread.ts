@@ -1,0 +1,238 @@
+/**
+ * The training thread's side of the TensorBoard writer thread (./write-worker.ts). A write on the
+ * training thread costs about a quarter of a snapshot of the demo model on these machines, most
+ * of it the system call (docs/tensorboard.md, Cost); here a snapshot's events cost the copy of
+ * its numbers into shared memory (./step-codec.ts, ./write-ring.ts), and the writer thread
+ * encodes and appends them within its poll interval.
+ *
+ * The writer starts with the first event, with a ring sized for it. Until `close()` (the
+ * monitor's `dispose()`), or the process's `exit` event for a monitor never disposed, which
+ * drains the ring and flushes the file, events wait at most one poll interval in memory: that is
+ * what a SIGKILL can lose. If the writer cannot start (a bundle without its script), the training
+ * thread writes the events itself, as before the writer existed, and says so once.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { MessageChannel, MessagePort, receiveMessageOnPort, Worker } from 'worker_threads';
+import type { Report } from '../output';
+import type { EventFile } from './event-file';
+import { EventWriter, StepRecords } from './event-writer';
+import { StepDecoder, StepEncoder } from './step-codec';
+import {
+  CLOSED, CLOSING, FAILED, LOAD_FAILED, STATE, STAT_BYTES, STAT_CPU_MS, STAT_POLLS, STAT_WRITE_MS, TAIL, WRITE_FAILED, WRITER_TAG, WRITTEN, WriteRing, WriterSetup, ringCapacity,
+} from './write-ring';
+
+/** How long `close()` waits for the writer to drain and flush the file. */
+export const CLOSE_TIMEOUT_MS = 10_000;
+/** How long a snapshot waits for room when the writer is behind by a whole ring. */
+export const FULL_WAIT_MS = 10_000;
+
+/** The compiled writer script: next to this file in the build, or in dist/ when run from the TypeScript sources (ts-jest). */
+function writerScript(): string {
+  const here = path.join(__dirname, 'write-worker.js');
+  if (fs.existsSync(here)) return here;
+  const built = path.join(__dirname, '..', '..', 'dist', 'tensorboard', 'write-worker.js');
+  if (fs.existsSync(built)) return built;
+  throw new Error(`its script is missing (${here}); a bundler must copy it next to the monitor's code`);
+}
+
+/**
+ * What the writer runs: loads the script; if that throws, says why through the port and the
+ * control block, where the training thread (which never waits on the event loop) reads it.
+ */
+function bootstrap(script: string): string {
+  return `const { workerData } = require('worker_threads');
+try {
+  require(${JSON.stringify(script)});
+} catch (error) {
+  workerData.port.postMessage({ error: 'it could not load ' + ${JSON.stringify(script)} + ' (' + String(error && error.message).split('\\n')[0] + ')' });
+  Atomics.store(new Int32Array(workerData.ring.control), ${FAILED}, ${LOAD_FAILED});
+}`;
+}
+
+/** Writers not closed yet: the process's `exit` event drains them. */
+const live = new Set<WriteThread>();
+let exitHooked = false;
+
+function closeAtExit(): void {
+  for (const thread of [...live]) {
+    try {
+      thread.close();
+    } catch (error) {
+      process.stderr.write(`tfjs-param-monitor: at exit, ${(error as Error).message}\n`);
+    }
+  }
+}
+
+/** Appends events to an open event file through the writer thread. */
+export class WriteThread {
+  private readonly encoder = new StepEncoder();
+  private ring: WriteRing | null = null;
+  private port: MessagePort | null = null;
+  /** Set when the writer could not start: the training thread writes, decoding what the ring holds. */
+  private direct: { writer: EventWriter; decoder: StepDecoder } | null = null;
+  /** Why the writer stopped, from its `error` or `exit` event. */
+  private exited: string | null = null;
+  private closed = false;
+
+  constructor(private readonly eventFile: EventFile, private readonly report: Report) {}
+
+  get file(): string {
+    return this.eventFile.file;
+  }
+
+  /** Bytes in the file. */
+  get bytes(): number {
+    return this.ring === null || this.direct !== null ? this.eventFile.bytes : Math.max(this.eventFile.bytes, this.ring.stats[STAT_BYTES]);
+  }
+
+  /**
+   * The writer thread's figures (for `npm run bench:tensorboard`): events written, ms decoding and
+   * writing them, polls, its CPU time (known once closed, on Linux), and whether it writes (false
+   * when the training thread does, having fallen back).
+   */
+  get threadStats(): { written: number; writeMs: number; polls: number; cpuMs: number; onThread: boolean } {
+    const ring = this.ring;
+    if (ring === null) return { written: 0, writeMs: 0, polls: 0, cpuMs: 0, onThread: false };
+    const { stats, control } = ring;
+    return { written: Atomics.load(control, WRITTEN), writeMs: stats[STAT_WRITE_MS], polls: stats[STAT_POLLS], cpuMs: stats[STAT_CPU_MS], onThread: this.direct === null };
+  }
+
+  /** Hands one event to the writer. Throws when the writer has failed or fallen too far behind. */
+  write(step: number, wallTime: number, records: StepRecords): void {
+    if (this.closed) throw new Error(`the event file ${this.file} is closed`);
+    if (this.direct !== null) {
+      this.direct.writer.write(step, wallTime, records);
+      return;
+    }
+    const entry = this.encoder.encode(step, wallTime, records);
+    if (this.ring === null) this.start(entry.length);
+    const ring = this.ring as WriteRing;
+    // The common case first, with as little as can be touched: this runs after every snapshot.
+    if (Atomics.load(ring.control, FAILED) === 0 && this.exited === null && this.direct === null && ring.tryPublish(entry)) return;
+    if (entry.length > ring.largestEntry) {
+      throw new Error(`one step's events take ${entry.length * 8} bytes, more than the writer's buffer takes (${ring.largestEntry * 8})`);
+    }
+    let deadline = 0;
+    for (;;) {
+      this.checkWriter();
+      if (this.direct !== null) {
+        // The writer could not start: everything queued, then this entry, is written here.
+        this.drainHere();
+        this.writeHere(entry);
+        return;
+      }
+      if (ring.tryPublish(entry)) return;
+      // The writer is a whole ring behind (a blocked disk): wake it and wait for room.
+      if (deadline === 0) deadline = performance.now() + FULL_WAIT_MS;
+      if (performance.now() > deadline) throw new Error(`the writer thread has written nothing for ${FULL_WAIT_MS / 1000} s`);
+      ring.signal();
+      Atomics.wait(ring.control, TAIL, Atomics.load(ring.control, TAIL), 50);
+    }
+  }
+
+  /**
+   * Waits for the writer to write every event handed to it, flush the file to disk (`fsync`) and
+   * close it. Idempotent. Throws when the writer failed or did not finish in {@link CLOSE_TIMEOUT_MS}.
+   */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    live.delete(this);
+    const ring = this.ring;
+    if (ring === null || this.direct !== null) {
+      this.eventFile.close();
+      return;
+    }
+    const { control } = ring;
+    if (Atomics.load(control, STATE) !== CLOSED) {
+      Atomics.store(control, STATE, CLOSING);
+      ring.signal();
+      const deadline = performance.now() + CLOSE_TIMEOUT_MS;
+      while (Atomics.load(control, STATE) !== CLOSED) {
+        if (Atomics.load(control, FAILED) === LOAD_FAILED) {
+          this.fallBack();
+          this.eventFile.close();
+          return;
+        }
+        const left = deadline - performance.now();
+        if (left <= 0) throw new Error(`the TensorBoard writer thread did not finish the event file ${this.file} within ${CLOSE_TIMEOUT_MS / 1000} s; the events it had not written are lost`);
+        Atomics.wait(control, STATE, CLOSING, Math.min(left, 100));
+      }
+    }
+    if (Atomics.load(control, FAILED) === WRITE_FAILED) throw new Error(this.reason());
+  }
+
+  /**
+   * Starts the writer, with a ring sized for steps of about `entrySlots` (./step-codec.ts
+   * `entrySlotsFor`), unless it has started. The monitor's census starts it, so that no snapshot
+   * pays for the start (about 3 ms here); else the first event does.
+   */
+  start(entrySlots: number): void {
+    if (this.ring !== null || this.closed) return;
+    const ring = WriteRing.create(ringCapacity(entrySlots));
+    // Touch every page now: a page's first write faults into the kernel, which would otherwise
+    // land in the snapshots that first reach it.
+    ring.slots.fill(0);
+    this.ring = ring;
+    const { port1, port2 } = new MessageChannel();
+    this.port = port1;
+    try {
+      const setup: WriterSetup = { tag: WRITER_TAG, file: this.eventFile.handle, ring: ring.buffers, port: port2 };
+      // trackUnmanagedFds off: the writer closes a descriptor this thread opened, as intended.
+      const worker = new Worker(bootstrap(writerScript()), { eval: true, workerData: setup, transferList: [port2], trackUnmanagedFds: false });
+      worker.on('error', (error) => { this.exited ??= `it failed: ${error.message}`; });
+      worker.on('exit', (code) => { this.exited ??= `it exited with code ${code}`; });
+      worker.unref();
+      port1.unref();
+    } catch (error) {
+      port1.close();
+      this.fallBack(`it could not start: ${(error as Error).message}`);
+      return;
+    }
+    live.add(this);
+    if (!exitHooked) {
+      exitHooked = true;
+      process.on('exit', closeAtExit);
+    }
+  }
+
+  /** Switches to writing on the training thread when the writer could not start; throws when it failed later. */
+  private checkWriter(): void {
+    const ring = this.ring as WriteRing;
+    const failed = Atomics.load(ring.control, FAILED);
+    if (failed === LOAD_FAILED) this.fallBack();
+    else if (failed === WRITE_FAILED) throw new Error(this.reason());
+    else if (this.exited !== null && Atomics.load(ring.control, STATE) !== CLOSED) throw new Error(`the TensorBoard writer thread stopped: ${this.exited}`);
+  }
+
+  /** Why the writer stopped, as it said through the port. */
+  private reason(): string {
+    const said = this.port === null ? undefined : receiveMessageOnPort(this.port)?.message as { error?: string } | undefined;
+    return said?.error ?? this.exited ?? 'the TensorBoard writer thread stopped';
+  }
+
+  private fallBack(why = this.reason()): void {
+    if (this.direct !== null) return;
+    live.delete(this);
+    this.direct = { writer: new EventWriter(this.eventFile), decoder: new StepDecoder() };
+    this.report('info', `the TensorBoard writer thread did not start (${why}), so the training thread writes the event file ${this.file}`, {
+      event: 'tensorboard-writer-fallback', file: this.file,
+    });
+    this.drainHere();
+  }
+
+  private drainHere(): void {
+    const direct = this.direct as NonNullable<WriteThread['direct']>;
+    (this.ring as WriteRing).drain((slots, start) => {
+      const { step, wallTime, records } = direct.decoder.decode(slots, start);
+      direct.writer.write(step, wallTime, records);
+    });
+  }
+
+  private writeHere(entry: Float64Array): void {
+    const direct = this.direct as NonNullable<WriteThread['direct']>;
+    const { step, wallTime, records } = direct.decoder.decode(entry, 0);
+    direct.writer.write(step, wallTime, records);
+  }
+}

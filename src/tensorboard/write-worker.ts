@@ -1,0 +1,85 @@
+/**
+ * The TensorBoard writer thread (started by ./write-thread.ts): it polls the ring the training
+ * thread fills (./write-ring.ts), turns each entry into an event (./event-writer.ts: protobuf,
+ * TFRecord frame, CRC32C) and appends it to the event file with `fs.writeSync`. It polls rather
+ * than waits to be woken, since waking it would cost the training thread a system call per
+ * snapshot: every quarter of the time between two snapshots, at least every {@link MIN_POLL_MS}
+ * and at most every {@link MAX_POLL_MS}. That interval bounds what a SIGKILL can lose. Asked to
+ * close, it drains the ring, flushes the file to disk (`fsync`) and closes it.
+ */
+import * as fs from 'fs';
+import { isMainThread, workerData } from 'worker_threads';
+import { EventFile } from './event-file';
+import { EventWriter } from './event-writer';
+import { StepDecoder } from './step-codec';
+import {
+  CLOSED, CLOSING, FAILED, READY, SIGNAL, STATE, STAT_BYTES, STAT_CPU_MS, STAT_POLLS, STAT_WRITE_MS, WRITE_FAILED, WRITER_TAG, WRITTEN, WriteRing, WriterSetup,
+} from './write-ring';
+
+/** The shortest poll interval, ms: what a SIGKILL can lose when snapshots come faster. */
+export const MIN_POLL_MS = 10;
+/** The longest poll interval, ms. */
+export const MAX_POLL_MS = 250;
+
+/** The poll interval after two entries `gapSeconds` apart. */
+export function pollInterval(gapSeconds: number): number {
+  return Math.min(MAX_POLL_MS, Math.max(MIN_POLL_MS, (gapSeconds * 1000) / 4));
+}
+
+/** This thread's CPU time in ms (Linux's per-thread scheduler statistics), NaN where there are none. */
+function threadCpuMs(): number {
+  try {
+    return Number(fs.readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ')[0]) / 1e6;
+  } catch {
+    return NaN;
+  }
+}
+
+function run(setup: WriterSetup): void {
+  const cpuAtStart = threadCpuMs();
+  const ring = new WriteRing(setup.ring);
+  const { control, stats } = ring;
+  const file = new EventFile(setup.file);
+  const writer = new EventWriter(file);
+  const decoder = new StepDecoder();
+  let lastWallTime: number | null = null;
+  let poll = MIN_POLL_MS;
+  const write = (slots: Float64Array, start: number) => {
+    const started = performance.now();
+    const { step, wallTime, records } = decoder.decode(slots, start);
+    writer.write(step, wallTime, records);
+    stats[STAT_WRITE_MS] += performance.now() - started;
+    stats[STAT_BYTES] = file.bytes;
+    if (lastWallTime !== null && wallTime > lastWallTime) poll = pollInterval(wallTime - lastWallTime);
+    lastWallTime = wallTime;
+    Atomics.add(control, WRITTEN, 1);
+  };
+  Atomics.store(control, READY, 1);
+  for (;;) {
+    const signal = Atomics.load(control, SIGNAL);
+    // Read before draining: whatever was published before the close was asked is drained below.
+    const closing = Atomics.load(control, STATE) === CLOSING;
+    try {
+      ring.drain(write);
+      if (closing) file.close();
+    } catch (error) {
+      setup.port.postMessage({ error: (error as Error).message });
+      Atomics.store(control, FAILED, WRITE_FAILED);
+      try {
+        file.close();
+      } catch {
+        // The failure above is the one reported.
+      }
+    }
+    if (closing || Atomics.load(control, FAILED) !== 0) {
+      stats[STAT_CPU_MS] = threadCpuMs() - cpuAtStart;
+      Atomics.store(control, STATE, CLOSED);
+      Atomics.notify(control, STATE);
+      return;
+    }
+    stats[STAT_POLLS] += 1;
+    Atomics.wait(control, SIGNAL, signal, poll);
+  }
+}
+
+if (!isMainThread && (workerData as WriterSetup | undefined)?.tag === WRITER_TAG) run(workerData as WriterSetup);
