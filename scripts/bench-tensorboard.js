@@ -10,12 +10,16 @@
  * event file's size; the training thread's time handing each snapshot's events over (the
  * monitor's own counter, taken around each hand-over: copying the numbers into shared memory)
  * against the snapshots' own time; the writer thread's time and CPU on the other core. Then, in
- * the same run, WORKER_SNAPSHOTS (default 2,000) snapshots each: with the measuring worker (the
- * default for batch snapshots), against the training thread's share of a snapshot; with the
- * writer's script hidden, so that the training thread writes each event itself (the fallback,
+ * the same run: WORKER_SNAPSHOTS (default 20,000) with the measuring worker (the default for
+ * batch snapshots), against the training thread's share of a snapshot; SYNC_SNAPSHOTS (default
+ * 2,000) each with the writer's script hidden, so that the training thread writes each event itself (the fallback,
  * and how every event was written before the writer thread); and the floor of any write on the
  * training thread, a bare `fs.writeSync` after each batch. Last, parts of a write: the CRC32C
  * here against @aws-crypto/crc32c, and what an `fsync` per snapshot would add.
+ *
+ * BACKENDS (default `wasm,tensorflow`) names the backends, each measured in full; `tensorflow`
+ * (tfjs-node, `npm run setup:tfjs-node`) is left out with a note when it does not load.
+ * Results go to bench-tensorboard-results.json.
  */
 'use strict';
 const fs = require('fs');
@@ -29,7 +33,8 @@ const { paramMonitor } = require('../dist');
 const { crc32c } = require('../dist/tensorboard/crc32c');
 
 const SNAPSHOTS = Number(process.env.SNAPSHOTS ?? 20_000);
-const WORKER_SNAPSHOTS = Number(process.env.WORKER_SNAPSHOTS ?? 2_000);
+const WORKER_SNAPSHOTS = Number(process.env.WORKER_SNAPSHOTS ?? 20_000);
+const SYNC_SNAPSHOTS = Number(process.env.SYNC_SNAPSHOTS ?? 2_000);
 const DIGITS = 640;
 const BATCH = 64;
 
@@ -57,6 +62,7 @@ function computeMeter() {
  * hidden for the fit, so the monitor falls back to writing on the training thread.
  */
 async function run(dir, snapshots, thread, mode = 'thread') {
+  fs.mkdirSync(dir, { recursive: true });
   const { xs, ys } = loadDigits(tf, DIGITS);
   const model = buildModel(tf);
   const meter = computeMeter();
@@ -64,16 +70,22 @@ async function run(dir, snapshots, thread, mode = 'thread') {
   if (mode === 'sync') fs.renameSync(script, `${script}.hidden`);
   let trainMs;
   let monitor;
-  const samples = [];
+  const samples = { all: [], withHistograms: [], scalarsOnly: [] };
   try {
     monitor = paramMonitor({ logger: meter, summary: false, tensorboard: dir, everyBatches: 1, thread });
     // Each hand-over timed apart (internals, read for the measurement only).
-    const writer = monitor.tensorboard.writer;
+    const tb = monitor.tensorboard;
+    const writer = tb.writer;
     const write = writer.write.bind(writer);
+    let histogramsBefore = 0;
     writer.write = (...args) => {
       const t = performance.now();
       write(...args);
-      samples.push((performance.now() - t) * 1000);
+      const us = (performance.now() - t) * 1000;
+      // The output counts a snapshot with histograms before it hands it over.
+      (tb.cost.histogramSnapshots > histogramsBefore ? samples.withHistograms : samples.scalarsOnly).push(us);
+      histogramsBefore = tb.cost.histogramSnapshots;
+      samples.all.push(us);
     };
     const started = performance.now();
     await model.fit(xs, ys, { epochs: snapshots / (DIGITS / BATCH), batchSize: BATCH, verbose: 0, callbacks: [monitor] });
@@ -91,7 +103,8 @@ async function run(dir, snapshots, thread, mode = 'thread') {
   return {
     mode, thread, trainMs, snapshots: meter.snapshots, computeMs: meter.computeMs, writeMs: tb.cost.totalWriteMs, writes: tb.cost.writes,
     histogramSnapshots: tb.cost.histogramSnapshots, bytes: fs.statSync(tb.file).size,
-    medianWriteUs: median(samples), medianComputeUs: median(meter.samples), writer,
+    medianWriteUs: median(samples.all), medianComputeUs: median(meter.samples), writer,
+    medianWithHistogramsUs: median(samples.withHistograms), medianScalarsOnlyUs: median(samples.scalarsOnly),
   };
 }
 
@@ -155,38 +168,61 @@ function fsyncUs(dir) {
   return median(times);
 }
 
-async function main() {
-  await tf.setBackend('wasm');
-  const dir = fs.mkdtempSync(path.join(process.env.BENCH_DIR ?? os.tmpdir(), 'pm-bench-tb-'));
+/** Loads tfjs-node if it can; false (and why, printed) when it cannot. */
+function loadTensorflow() {
   try {
-    const main = await run(path.join(dir, 'main'), SNAPSHOTS, 'main');
-    const worker = await run(path.join(dir, 'worker'), WORKER_SNAPSHOTS, 'worker');
-    const sync = await run(path.join(dir, 'sync'), WORKER_SNAPSHOTS, 'main', 'sync');
-    const floor = await syscallFloor(dir, WORKER_SNAPSHOTS);
+    require('@tensorflow/tfjs-node');
+    return true;
+  } catch (error) {
+    console.log(`(tensorflow left out: tfjs-node does not load here: ${String(error.message).split('\n')[0]}; see npm run setup:tfjs-node)\n`);
+    return false;
+  }
+}
+
+async function measure(backend, dir) {
+  await tf.setBackend(backend);
+  const main = await run(path.join(dir, 'main'), SNAPSHOTS, 'main');
+  const worker = await run(path.join(dir, 'worker'), WORKER_SNAPSHOTS, 'worker');
+  const sync = await run(path.join(dir, 'sync'), SYNC_SNAPSHOTS, 'main', 'sync');
+  const floor = await syscallFloor(dir, SYNC_SNAPSHOTS);
+  const perWrite = (r) => (r.writeMs / r.writes) * 1000;
+  const perSnapshot = (r) => (r.computeMs / r.snapshots) * 1000;
+  const share = (r) => `${(100 * r.writeMs / r.computeMs).toFixed(2)}% (${perWrite(r).toFixed(1)} µs a snapshot, against ${perSnapshot(r).toFixed(0)} µs)`;
+  const { writer } = main;
+  console.log(`# tensorboard option: demo model (4 weights, 101,770 params), ${backend}, a snapshot every batch\n`);
+  console.log('| measure | value |');
+  console.log('|---|---|');
+  console.log(`| batch snapshots (plus the initial one) | ${(main.snapshots - 1).toLocaleString('en')} |`);
+  console.log(`| event file | ${mb(main.bytes)} (${Math.round(main.bytes / main.snapshots)} bytes a snapshot; histograms at ${main.histogramSnapshots.toLocaleString('en')} snapshots) |`);
+  console.log(`| **write cost on the training thread** (the writer thread), against the snapshots' own time | ${share(main)} |`);
+  console.log(`| median hand-over / median snapshot | ${(100 * main.medianWriteUs / main.medianComputeUs).toFixed(2)}% (${main.medianWriteUs.toFixed(1)} µs / ${main.medianComputeUs.toFixed(0)} µs) |`);
+  console.log(`| median hand-over of a snapshot with its histograms (${main.histogramSnapshots.toLocaleString('en')}) / with scalars only | ${main.medianWithHistogramsUs.toFixed(1)} µs (${(100 * main.medianWithHistogramsUs / main.medianComputeUs).toFixed(2)}% of the median snapshot) / ${(main.medianScalarsOnlyUs ?? NaN).toFixed(1)} µs |`);
+  console.log(`| write cost on the training thread against the whole fit | ${(100 * main.writeMs / main.trainMs).toFixed(3)}% (fit ${(main.trainMs / 1000).toFixed(1)} s) |`);
+  console.log(`| the writer thread, on the other core: decoding and writing / its CPU time / polls | ${(writer.writeMs / writer.written * 1000).toFixed(1)} µs an event / ${writer.cpuMs.toFixed(0)} ms, ${(100 * writer.cpuMs / main.trainMs).toFixed(2)}% of a core over the fit / ${writer.polls.toLocaleString('en')} (${(writer.polls / (main.trainMs / 1000)).toFixed(0)} a second) |`);
+  console.log(`| with the measuring worker (${(worker.snapshots - 1).toLocaleString('en')} snapshots), against the training thread's share of a snapshot | ${share(worker)} |`);
+  console.log(`| the training thread writing each event itself (the fallback; ${(sync.snapshots - 1).toLocaleString('en')} snapshots) | ${share(sync)}; median ${(100 * sync.medianWriteUs / sync.medianComputeUs).toFixed(2)}% |`);
+  console.log(`| floor of any write on the training thread: a bare 1.5 KB writeSync after each batch / median snapshot (${(floor.medianWriteUs).toFixed(1)} µs / ${floor.medianComputeUs.toFixed(0)} µs) | ${(100 * floor.medianWriteUs / floor.medianComputeUs).toFixed(2)}% |`);
+  console.log('');
+  return { main, worker, sync, floor };
+}
+
+async function main() {
+  const wanted = (process.env.BACKENDS ?? 'wasm,tensorflow').split(',');
+  const backends = wanted.filter((backend) => backend !== 'tensorflow' || loadTensorflow());
+  const dir = fs.mkdtempSync(path.join(process.env.BENCH_DIR ?? os.tmpdir(), 'pm-bench-tb-'));
+  const results = {};
+  try {
+    for (const backend of backends) results[backend] = await measure(backend, path.join(dir, backend));
     const record = Buffer.alloc(1500);
     for (let i = 0; i < record.length; i += 1) record[i] = (i * 7919) & 0xff;
     const ours = timeUs(() => crc32c(record));
     const aws = timeUs(() => awsCrc32c(record), 200);
     const fsync = fsyncUs(dir);
-    const perWrite = (r) => (r.writeMs / r.writes) * 1000;
-    const perSnapshot = (r) => (r.computeMs / r.snapshots) * 1000;
-    const share = (r) => `${(100 * r.writeMs / r.computeMs).toFixed(2)}% (${perWrite(r).toFixed(1)} µs a snapshot, against ${perSnapshot(r).toFixed(0)} µs)`;
-    const { writer } = main;
-    console.log(`# tensorboard option: demo model (4 weights, 101,770 params), wasm, a snapshot every batch\n`);
-    console.log('| measure | value |');
+    console.log('| parts of a write | value |');
     console.log('|---|---|');
-    console.log(`| batch snapshots (plus the initial one) | ${(main.snapshots - 1).toLocaleString('en')} |`);
-    console.log(`| event file | ${mb(main.bytes)} (${Math.round(main.bytes / main.snapshots)} bytes a snapshot; histograms at ${main.histogramSnapshots.toLocaleString('en')} snapshots) |`);
-    console.log(`| **write cost on the training thread** (the writer thread), against the snapshots' own time | ${share(main)} |`);
-    console.log(`| median hand-over / median snapshot | ${(100 * main.medianWriteUs / main.medianComputeUs).toFixed(2)}% (${main.medianWriteUs.toFixed(1)} µs / ${main.medianComputeUs.toFixed(0)} µs) |`);
-    console.log(`| write cost on the training thread against the whole fit | ${(100 * main.writeMs / main.trainMs).toFixed(3)}% (fit ${(main.trainMs / 1000).toFixed(1)} s) |`);
-    console.log(`| the writer thread, on the other core: decoding and writing / its CPU time / polls | ${(writer.writeMs / writer.written * 1000).toFixed(1)} µs an event / ${writer.cpuMs.toFixed(0)} ms, ${(100 * writer.cpuMs / main.trainMs).toFixed(2)}% of a core over the fit / ${writer.polls.toLocaleString('en')} (${(writer.polls / (main.trainMs / 1000)).toFixed(0)} a second) |`);
-    console.log(`| with the measuring worker (${(worker.snapshots - 1).toLocaleString('en')} snapshots), against the training thread's share of a snapshot | ${share(worker)} |`);
-    console.log(`| the training thread writing each event itself (the fallback; ${(sync.snapshots - 1).toLocaleString('en')} snapshots) | ${share(sync)}; median ${(100 * sync.medianWriteUs / sync.medianComputeUs).toFixed(2)}% |`);
-    console.log(`| floor of any write on the training thread: a bare 1.5 KB writeSync after each batch / median snapshot (${(floor.medianWriteUs).toFixed(1)} µs / ${floor.medianComputeUs.toFixed(0)} µs) | ${(100 * floor.medianWriteUs / floor.medianComputeUs).toFixed(2)}% |`);
     console.log(`| CRC32C of 1.5 KB: here / @aws-crypto/crc32c | ${ours.toFixed(2)} µs / ${aws.toFixed(2)} µs |`);
     console.log(`| an fsync per snapshot would add | ${fsync.toFixed(0)} µs |`);
-    fs.writeFileSync('bench-tensorboard-results.json', `${JSON.stringify({ main, worker, sync, floor, crcUs: { ours, aws }, fsyncUs: fsync }, null, 2)}\n`);
+    fs.writeFileSync('bench-tensorboard-results.json', `${JSON.stringify({ ...results, crcUs: { ours, aws }, fsyncUs: fsync }, null, 2)}\n`);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

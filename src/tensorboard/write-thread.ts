@@ -110,9 +110,6 @@ export class WriteThread {
     const ring = this.ring as WriteRing;
     // The common case first, with as little as can be touched: this runs after every snapshot.
     if (Atomics.load(ring.control, FAILED) === 0 && this.exited === null && this.direct === null && ring.tryPublish(entry)) return;
-    if (entry.length > ring.largestEntry) {
-      throw new Error(`one step's events take ${entry.length * 8} bytes, more than the writer's buffer takes (${ring.largestEntry * 8})`);
-    }
     let deadline = 0;
     for (;;) {
       this.checkWriter();
@@ -121,6 +118,9 @@ export class WriteThread {
         this.drainHere();
         this.writeHere(entry);
         return;
+      }
+      if (entry.length > ring.largestEntry) {
+        throw new Error(`one step's events take ${entry.length * 8} bytes, more than the writer's buffer takes (${ring.largestEntry * 8})`);
       }
       if (ring.tryPublish(entry)) return;
       // The writer is a whole ring behind (a blocked disk): wake it and wait for room.
@@ -145,6 +145,11 @@ export class WriteThread {
       return;
     }
     const { control } = ring;
+    if (this.exited !== null && Atomics.load(control, STATE) !== CLOSED) {
+      // The writer died without closing (its `exit` event came): nothing will drain the ring.
+      this.eventFile.close();
+      throw new Error(`the TensorBoard writer thread stopped (${this.exited}); the events it had not written are lost`);
+    }
     if (Atomics.load(control, STATE) !== CLOSED) {
       Atomics.store(control, STATE, CLOSING);
       ring.signal();
