@@ -1,6 +1,6 @@
 /**
  * Two live monitors of one process never write the same file: the second monitor whose `output`
- * or `logFile` names a file the first writes (as either option, by any spelling of its path) is
+ * or `logFile` names a file the first writes (as either option, relative or absolute) is
  * refused when it is created, before it touches the file, with a RangeError naming the option and
  * the path; the first monitor's file and training are untouched; `dispose()` gives the path back.
  */
