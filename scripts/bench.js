@@ -164,12 +164,12 @@ async function wallFitPart(results) {
   for (const [backend, model, rounds] of runs) results.wallFit.push(await wallFit(backend, model, rounds));
   const arm = (r, name) => (r.arms[name] ? `${fmt(r.arms[name].ratio, 2)} / ${fmt(r.arms[name].cpuRatio, 2)}` : 'n/a');
   console.log('Wall-clock fit with a new monitor per fit: 2,000 MNIST digits, batch 64, 2-epoch fits, the arms in a random order each round; '
-    + 'ratio = median over rounds of the fit time over the plain fit\'s in the same round. Floor: at every batch, one dataSync() of each weight and one fused JS pass over it and its two copies. '
+    + 'ratio = median over rounds of the fit time over the plain fit\'s in the same round; a second plain fit is the control (what noise alone reads). Floor: at every batch, one dataSync() of each weight and one fused JS pass over it and its two copies. '
     + 'TB: tfjs-node\'s tensorBoard callback with histogramFreq 1. Each cell: wall ratio / process CPU ratio (every thread: the work done, less sensitive to other jobs than wall time). '
     + 'Load average (1 min) at the start and end of each row in the JSON.\n');
-  table(['backend', 'model', 'rounds', 'plain fit (ms)', 'every epoch', 'every 10 batches', 'every batch, worker', 'every batch, main', 'every batch, auto',
+  table(['backend', 'model', 'rounds', 'plain fit (ms)', 'a second plain fit (the control)', 'every epoch', 'every 10 batches', 'every batch, worker', 'every batch, main', 'every batch, auto',
     'floor (every batch)', 'device engine, every epoch', 'device engine, every batch', 'TB histograms per epoch'],
-  results.wallFit.map((r) => [r.backend, r.model, r.rounds, fmt(r.arms.plain.medianMs, 0), arm(r, 'everyEpoch'), arm(r, 'every10Batches'),
+  results.wallFit.map((r) => [r.backend, r.model, r.rounds, fmt(r.arms.plain.medianMs, 0), arm(r, 'plainAgain'), arm(r, 'everyEpoch'), arm(r, 'every10Batches'),
     arm(r, 'everyBatchWorker'), arm(r, 'everyBatchMain'), arm(r, 'everyBatchAuto'), arm(r, 'floor'),
     arm(r, 'deviceEveryEpoch'), arm(r, 'deviceEveryBatch'), arm(r, 'tensorBoard')]));
   const share = (r, name) => (r.arms[name] && r.arms[name].snapshotShare !== null ? `${fmt(100 * r.arms[name].snapshotShare, 1)}%` : 'n/a');

@@ -1,7 +1,11 @@
 // Wall-clock `fit` with a new monitor per fit, as a user trains (issue #15): 2,000 MNIST digits,
 // batch 64, 2-epoch fits, each arm on a new model from the same initial weights, a new monitor (or
-// callback) per fit, the arms in a new random order every round. Ratio of an arm: the median over
-// rounds of its fit time over the plain fit's in the same round. Arms:
+// callback) per fit, the arms in a new random order every round (Fisher-Yates). Ratio of an arm:
+// the median over rounds of its fit time over the plain fit's in the same round, and the geometric
+// mean of those per-round ratios with its 95% bootstrap interval. Arms:
+// - `plainAgain`, a second plain fit: the control, whose ratio shows what noise alone reads
+//   (a 5-round run once read 1.14-1.22x for every arm with a callback, and 0.84-1.14x for this
+//   control in another; docs/performance.md);
 // - every epoch, every 10 batches, every batch with `thread: 'worker'`, `'main'` and `'auto'`;
 // - the device engine (`statsOn: 'device'`) every epoch and every batch (tensorflow);
 // - tfjs-node's TensorBoard callback with histograms every epoch (tensorflow);
@@ -85,6 +89,7 @@ function arms(backend) {
   };
   const list = {
     plain: () => ({ callbacks: [], done: () => {} }),
+    plainAgain: () => ({ callbacks: [], done: () => {} }),
     floor: (model) => ({ callbacks: [floorCallback(model)], done: () => {} }),
     everyEpoch: monitor({}),
     every10Batches: monitor({ everyBatches: 10 }),
@@ -116,6 +121,26 @@ async function timedFit(model, xs, ys, callbacks) {
   return { wallMs, cpuMs: (used.user + used.system) / 1e3 };
 }
 
+/** A uniformly random order (Fisher-Yates; sorting by a random comparator is not uniform). */
+function shuffled(items) {
+  const out = items.slice();
+  for (let i = out.length - 1; i > 0; i -= 1) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [out[i], out[j]] = [out[j], out[i]];
+  }
+  return out;
+}
+
+/** Geometric mean of `ratios` and its 95% bootstrap interval (2,000 resamples). */
+function geometricMeanCi(ratios) {
+  const logs = ratios.map(Math.log);
+  const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  const resampled = [];
+  for (let b = 0; b < 2000; b += 1) resampled.push(mean(logs.map(() => logs[Math.floor(Math.random() * logs.length)])));
+  resampled.sort((a, b) => a - b);
+  return { geometricMean: Math.exp(mean(logs)), ci95: [Math.exp(resampled[49]), Math.exp(resampled[1949])] };
+}
+
 /**
  * Ratios of fit wall time with each arm against the plain fit of the same round, on `backend`,
  * for the model `name`, over `rounds` rounds (after one warm-up round, not counted).
@@ -127,13 +152,13 @@ async function wallFit(backend, name, rounds, { only = null, log = () => {} } = 
   const weights = initial.getWeights().map((w) => w.clone());
   initial.dispose();
   const all = arms(backend);
-  const names = Object.keys(all).filter((a) => a === 'plain' || !only || only.includes(a));
+  const names = Object.keys(all).filter((a) => a === 'plain' || a === 'plainAgain' || !only || only.includes(a));
   const times = Object.fromEntries(names.map((a) => [a, []]));
   const cpuTimes = Object.fromEntries(names.map((a) => [a, []]));
   const snapshotShares = Object.fromEntries(names.map((a) => [a, []]));
   const loadStart = os.loadavg()[0];
   for (let round = -1; round < rounds; round++) {
-    const order = names.slice().sort(() => Math.random() - 0.5);
+    const order = shuffled(names);
     for (const arm of order) {
       const model = buildModel(MODELS[name], weights);
       const { callbacks, done } = all[arm](model);
@@ -156,6 +181,7 @@ async function wallFit(backend, name, rounds, { only = null, log = () => {} } = 
       medianMs: median(times[arm]),
       ratio: median(perRound),
       range: [Math.min(...perRound), Math.max(...perRound)],
+      ...geometricMeanCi(perRound),
       // The process's CPU time (every thread), same method: the work done, less sensitive to load.
       medianCpuMs: median(cpuTimes[arm]),
       cpuRatio: median(cpuTimes[arm].map((ms, i) => ms / cpuTimes.plain[i])),
@@ -175,7 +201,7 @@ if (require.main === module) {
   wallFit(backend, name, Number(rounds), { log: console.log, only: only ? only.split(',') : null }).then((r) => {
     console.log(`load average ${r.loadAverage.map((x) => x.toFixed(1)).join(' -> ')}`);
     for (const [arm, a] of Object.entries(r.arms)) {
-      console.log(`${arm}: wall ${a.medianMs.toFixed(0)} ms, ${a.ratio.toFixed(3)}x (rounds ${a.range.map((x) => x.toFixed(2)).join('-')}); process CPU ${a.medianCpuMs.toFixed(0)} ms, ${a.cpuRatio.toFixed(3)}x${a.snapshotShare === null ? '' : `; snapshots ${(100 * a.snapshotShare).toFixed(1)}% of the fit`}`);
+      console.log(`${arm}: wall ${a.medianMs.toFixed(0)} ms, ${a.ratio.toFixed(3)}x (rounds ${a.range.map((x) => x.toFixed(2)).join('-')}; geometric mean ${a.geometricMean.toFixed(3)}x, 95% CI ${a.ci95.map((x) => x.toFixed(3)).join('-')}); process CPU ${a.medianCpuMs.toFixed(0)} ms, ${a.cpuRatio.toFixed(3)}x${a.snapshotShare === null ? '' : `; snapshots ${(100 * a.snapshotShare).toFixed(1)}% of the fit`}`);
     }
   });
 }
