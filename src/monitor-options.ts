@@ -18,7 +18,7 @@ export interface ParamMonitorOptions extends CoreOptions, AlertOptions, StepOpti
    * Alert kinds that end training: when one starts, the monitor sets `model.stopTraining`, and
    * `fit` returns after the current batch. tfjs has no TerminateOnNaN; `stopOn: ['non-finite']` is one.
    * In a custom loop (`attach()`), the attached optimizer's steps are skipped from then on (the
-   * weights stay as they are) and `monitor.stopRequested` is true: end the loop on it.
+   * weights stay as they are) and `monitor.shouldStop` is true: end the loop on it.
    * @default []
    */
   stopOn?: AlertKind[];
