@@ -71,11 +71,12 @@ export class ParamMonitor extends tf.Callback {
     const o = (this.options = validateMonitorOptions(options));
     // Before any file is opened: a monitor never touches a file another live one writes.
     this.releaseFiles = claimFiles({ output: o.output, logFile: o.logFile });
+    let sink: LogSink | undefined;
     try {
       this.engine = new AlertEngine(o.alerts);
       this.census = new CurrentCensus(o.statsOn, o.steps.sharedWith, (name) => this.engine.watches(name));
       this.schedule = new FitSchedule(o.everyEpochs, o.everyBatches);
-      this.sink = new LogSink(o);
+      this.sink = sink = new LogSink(o);
       this.gradients = !o.gradients ? null : new GradientWatch(o, {
         weights: () => this.census.weights, watches: (name) => this.engine.watches(name),
       }, this.sink);
@@ -113,7 +114,10 @@ export class ParamMonitor extends tf.Callback {
       this.tensorboard = outputs.tensorboard;
       this.records = new RecordKeeper(this.history, this.engine, outputs.all, o, this.sink);
     } catch (error) {
-      this.releaseFiles(); // a monitor that was not created writes nothing
+      // A monitor that was not created writes nothing and holds nothing: the log file it may
+      // have opened (a bad `tensorboard` folder is found after it) is closed.
+      sink?.close();
+      this.releaseFiles();
       throw error;
     }
     // tfjs calls these unbound when it wraps the monitor as a plain config object.

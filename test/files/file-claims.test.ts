@@ -105,6 +105,22 @@ describe('two live monitors', () => {
     expect(() => claimFiles({ logFile })()).not.toThrow();
   });
 
+  it('closes the log file it opened when the constructor fails later (a `tensorboard` folder that is a file)', () => {
+    const logFile = file('opened.log');
+    const notAFolder = path.join(tmp, 'not-a-folder');
+    fs.writeFileSync(notAFolder, '');
+    const openOn = (target: string) => fs.readdirSync('/proc/self/fd').filter((fd) => {
+      try {
+        return fs.readlinkSync(`/proc/self/fd/${fd}`) === target;
+      } catch {
+        return false; // the descriptor readdir itself used, gone by now
+      }
+    }).length;
+    expect(() => paramMonitor({ logger: false, logFile, tensorboard: notAFolder })).toThrow(/The `tensorboard` option must name a folder/);
+    expect(fs.existsSync(logFile)).toBe(true);
+    expect(openOn(logFile)).toBe(0);
+  });
+
   it('leaves the first monitor\'s history file and training untouched by the refused one', async () => {
     const output = file('kept.json');
     const model = tf.sequential({ layers: [tf.layers.dense({ units: 2, inputShape: [3], name: 'claims_dense' })] });
