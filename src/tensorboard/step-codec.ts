@@ -28,18 +28,61 @@ export function entrySlotsFor(weights: number, bins: number): number {
   return HEADER + weights * (35 + 2 * bins);
 }
 
-/** Writes a step's records as slots into a reused array; weight names get their numbers here. */
+/** Thrown inside the encoder when an in-place entry outgrows its room (made once: no stack per throw). */
+const NO_ROOM = new Error('no room');
+
+/**
+ * Writes a step's records as slots, into a reused array of its own or in place into the ring;
+ * weight names get their numbers here.
+ */
 export class StepEncoder {
-  private slots = new Float64Array(1024);
-  private bytes = new Uint8Array(this.slots.buffer);
+  private own = new Float64Array(1024);
+  private ownBytes = new Uint8Array(this.own.buffer);
+  private slots: Float64Array<ArrayBufferLike> = this.own;
+  private bytes: Uint8Array<ArrayBufferLike> = this.ownBytes;
+  /** Slots below this index may be written. */
+  private limit = 0;
   private at = 0;
   private readonly ids = new Map<string, number>();
+  /** Names numbered by the entry being written, forgotten again if it does not fit. */
+  private fresh: string[] = [];
 
   /** Encodes `records` at `step`; returns a view of the encoder's array, valid until the next call. */
   encode(step: number, wallTime: number, records: StepRecords): Float64Array {
+    this.slots = this.own;
+    this.bytes = this.ownBytes;
+    this.limit = this.own.length;
+    const length = this.write(0, step, wallTime, records);
+    return this.slots.subarray(0, length);
+  }
+
+  /**
+   * Encodes in place: into `slots` (with `bytes` its byte view) from slot `start`, in at most
+   * `room` slots. Returns the entry's length, or 0 when it does not fit, leaving no trace (the
+   * names it numbered are forgotten, so the next attempt defines them again). This is how the
+   * training thread hands a step over without copying it: straight into the ring.
+   */
+  encodeInto(slots: Float64Array<ArrayBufferLike>, bytes: Uint8Array<ArrayBufferLike>, start: number, room: number,
+    step: number, wallTime: number, records: StepRecords): number {
+    this.slots = slots;
+    this.bytes = bytes;
+    this.limit = start + room;
+    this.fresh.length = 0;
+    try {
+      return this.write(start, step, wallTime, records);
+    } catch (error) {
+      if (error !== NO_ROOM) throw error;
+      for (const name of this.fresh) this.ids.delete(name);
+      return 0;
+    }
+  }
+
+  /** Writes the entry from slot `start`; returns its length. */
+  private write(start: number, step: number, wallTime: number, records: StepRecords): number {
     if (!Number.isSafeInteger(step) || step < 0) throw new RangeError(`a TensorBoard step must be an integer >= 0, but got ${step}`);
+    if (start + HEADER > this.limit) throw NO_ROOM;
     const { scalars, gradients, histograms, gradientHistograms, alertLines } = records;
-    this.at = HEADER;
+    this.at = start + HEADER;
     let scalarRows = 0;
     let gradientRows = 0;
     if (scalars) {
@@ -87,16 +130,17 @@ export class StepEncoder {
     const texts = alertLines?.length ?? 0;
     for (let i = 0; i < texts; i += 1) this.text((alertLines as readonly string[])[i]);
     const s = this.slots;
-    s[0] = this.at;
-    s[1] = KIND_STEP;
-    s[2] = step;
-    s[3] = wallTime;
-    s[4] = scalarRows;
-    s[5] = gradientRows;
-    s[6] = histogramCount;
-    s[7] = gradientHistogramCount;
-    s[8] = texts;
-    return s.subarray(0, this.at);
+    const length = this.at - start;
+    s[start] = length;
+    s[start + 1] = KIND_STEP;
+    s[start + 2] = step;
+    s[start + 3] = wallTime;
+    s[start + 4] = scalarRows;
+    s[start + 5] = gradientRows;
+    s[start + 6] = histogramCount;
+    s[start + 7] = gradientHistogramCount;
+    s[start + 8] = texts;
+    return length;
   }
 
   /** The weight's number, or a new number and the name after it. */
@@ -109,16 +153,22 @@ export class StepEncoder {
     }
     const fresh = this.ids.size;
     this.ids.set(name, fresh);
+    this.fresh.push(name);
     this.slots[this.at++] = -1 - fresh;
     this.text(name);
   }
 
+  /** Room for `n` more slots: the own array grows; in place, an entry that outgrows its room stops. */
   private reserve(n: number): void {
-    if (this.at + n <= this.slots.length) return;
-    const grown = new Float64Array(Math.max(2 * this.slots.length, this.at + n));
-    grown.set(this.slots.subarray(0, this.at));
+    if (this.at + n <= this.limit) return;
+    if (this.slots !== this.own) throw NO_ROOM;
+    const grown = new Float64Array(Math.max(2 * this.own.length, this.at + n));
+    grown.set(this.own.subarray(0, this.at));
+    this.own = grown;
+    this.ownBytes = new Uint8Array(grown.buffer);
     this.slots = grown;
-    this.bytes = new Uint8Array(grown.buffer);
+    this.bytes = this.ownBytes;
+    this.limit = grown.length;
   }
 
   private histograms(record: Readonly<Record<string, { histogram: Histogram }>>): number {

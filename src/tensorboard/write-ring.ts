@@ -77,11 +77,14 @@ export class WriteRing {
   readonly control: Int32Array;
   readonly slots: Float64Array;
   readonly stats: Float64Array;
+  /** The slots' bytes (text is packed into slots). */
+  readonly bytes: Uint8Array;
   private readonly mask: number;
 
   constructor(readonly buffers: RingBuffers) {
     this.control = new Int32Array(buffers.control);
     this.slots = new Float64Array(buffers.slots);
+    this.bytes = new Uint8Array(buffers.slots);
     this.stats = new Float64Array(buffers.stats);
     const capacity = this.slots.length;
     if (capacity < 2 || (capacity & (capacity - 1)) !== 0) throw new RangeError(`the ring's capacity must be a power of two, but got ${capacity}`);
@@ -132,6 +135,22 @@ export class WriteRing {
     this.slots.set(entry, position & this.mask);
     Atomics.store(this.control, HEAD, (position + n) | 0);
     return true;
+  }
+
+  /**
+   * Producer, writing in place: the slot where the next entry starts and how many slots it may
+   * take from there (free and before the ring's end). Write the entry there, then {@link commit}.
+   */
+  freeRun(): { at: number; room: number } {
+    const head = Atomics.load(this.control, HEAD);
+    const used = (head - Atomics.load(this.control, TAIL)) | 0;
+    const at = head & this.mask;
+    return { at, room: Math.min(this.capacity - at, this.capacity - used) };
+  }
+
+  /** Producer: publishes the `n`-slot entry written at {@link freeRun}'s slot. */
+  commit(n: number): void {
+    Atomics.store(this.control, HEAD, (Atomics.load(this.control, HEAD) + n) | 0);
   }
 
   /**

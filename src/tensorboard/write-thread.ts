@@ -105,11 +105,21 @@ export class WriteThread {
       this.direct.writer.write(step, wallTime, records);
       return;
     }
+    // The common case first, with as little touched as can be: this runs after every snapshot.
+    // The entry is encoded straight into the ring, where there is room before its end.
+    let ring = this.ring;
+    if (ring !== null && Atomics.load(ring.control, FAILED) === 0 && this.exited === null) {
+      const { at, room } = ring.freeRun();
+      const length = this.encoder.encodeInto(ring.slots, ring.bytes, at, room, step, wallTime, records);
+      if (length > 0) {
+        ring.commit(length);
+        return;
+      }
+    }
+    // Else: the ring wraps here or is full, or the writer has not started or has stopped.
     const entry = this.encoder.encode(step, wallTime, records);
     if (this.ring === null) this.start(entry.length);
-    const ring = this.ring as WriteRing;
-    // The common case first, with as little as can be touched: this runs after every snapshot.
-    if (Atomics.load(ring.control, FAILED) === 0 && this.exited === null && this.direct === null && ring.tryPublish(entry)) return;
+    ring = this.ring as WriteRing;
     let deadline = 0;
     for (;;) {
       this.checkWriter();

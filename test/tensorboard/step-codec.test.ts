@@ -54,6 +54,25 @@ describe('the step codec', () => {
     expect(() => new StepDecoder().decode(second, 0)).toThrow(/names weight \d before defining it/);
   });
 
+  it('encodes in place where there is room, and leaves no trace where there is not', () => {
+    const encoder = new StepEncoder();
+    const reference = Float64Array.from(new StepEncoder().encode(5, 9, records));
+    // Zeros, as the encoder's own array starts: the unused bytes of a text's last slot are left as found.
+    const target = new Float64Array(1000);
+    target[99] = -7;
+    const bytes = new Uint8Array(target.buffer);
+    // Too little room: nothing kept, not even the names' numbers.
+    expect(encoder.encodeInto(target, bytes, 100, reference.length - 1, 5, 9, records)).toBe(0);
+    expect(encoder.encodeInto(target, bytes, 100, 3, 5, 9, records)).toBe(0);
+    // Enough: the same slots as the encoder's own array, the names defined as in a first entry.
+    expect(encoder.encodeInto(target, bytes, 100, reference.length, 5, 9, records)).toBe(reference.length);
+    expect(Array.from(target.subarray(100, 100 + reference.length))).toEqual(Array.from(reference));
+    expect(target[99]).toBe(-7);
+    expect(new StepDecoder().decode(target, 100).records).toEqual(records);
+    // The names now known: the next entry refers to them by number.
+    expect(encoder.encode(6, 9, records).length).toBe(reference.length - 2 * 4);
+  });
+
   it('encodes an empty step, and refuses a step that is not an integer >= 0', () => {
     const encoder = new StepEncoder();
     expect(new StepDecoder().decode(encoder.encode(0, 1, {}), 0).records).toEqual({});
@@ -96,6 +115,21 @@ describe('the write ring', () => {
     take();
     expect(got).toEqual(sent);
     expect(ring.pending).toBe(false);
+  });
+
+  it('takes entries written in place at its free run, in order with published ones', () => {
+    const ring = WriteRing.create(16);
+    expect(ring.tryPublish(entryOf(6, 1))).toBe(true);
+    const { at, room } = ring.freeRun();
+    expect({ at, room }).toEqual({ at: 6, room: 10 });
+    ring.slots.set(entryOf(4, 2), at);
+    ring.commit(4);
+    expect(ring.freeRun()).toEqual({ at: 10, room: 6 });
+    const got: number[] = [];
+    ring.drain((slots, start) => got.push(slots[start + 1]));
+    expect(got).toEqual([1, 2]);
+    // Free again up to the ring's end (the run stops there; the next entry may wrap).
+    expect(ring.freeRun()).toEqual({ at: 10, room: 6 });
   });
 
   it('refuses an entry when full, and one larger than half of it, rather than overwrite', () => {
