@@ -11,6 +11,7 @@ import { loadHistory, paramMonitor, ParamMonitor, ParamMonitorOptions } from '..
 import { claimFiles } from '../../src/files/file-claims';
 import { expectNoLeaks } from '../helpers/tensor-leaks';
 import fs = require('fs');
+import { descriptorsOpenOn } from '../helpers/open-files';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'pm-claims-'));
 const file = (name: string) => path.join(tmp, name);
@@ -109,16 +110,9 @@ describe('two live monitors', () => {
     const logFile = file('opened.log');
     const notAFolder = path.join(tmp, 'not-a-folder');
     fs.writeFileSync(notAFolder, '');
-    const openOn = (target: string) => fs.readdirSync('/proc/self/fd').filter((fd) => {
-      try {
-        return fs.readlinkSync(`/proc/self/fd/${fd}`) === target;
-      } catch {
-        return false; // the descriptor readdir itself used, gone by now
-      }
-    }).length;
     expect(() => paramMonitor({ logger: false, logFile, tensorboard: notAFolder })).toThrow(/The `tensorboard` option must name a folder/);
     expect(fs.existsSync(logFile)).toBe(true);
-    expect(openOn(logFile)).toBe(0);
+    expect(descriptorsOpenOn(logFile)).toBe(0);
   });
 
   it('leaves the first monitor\'s history file and training untouched by the refused one', async () => {

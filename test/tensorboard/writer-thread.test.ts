@@ -16,6 +16,7 @@ import { paramMonitor } from '../../src';
 import { eventFilesIn, readEventFile } from '../helpers/event-file-reader';
 import { opsOnFirstOpen, recordFsCalls } from '../helpers/fs-calls';
 import { loadIris } from '../helpers/iris';
+import { descriptorsOpenOn } from '../helpers/open-files';
 import { expectNoLeaks } from '../helpers/tensor-leaks';
 import fs = require('fs');
 
@@ -154,18 +155,11 @@ describe('the training thread and the writer thread', () => {
     const monitor = paramMonitor({ logger: false, tensorboard: folder, everyBatches: 1, thread: 'main' });
     await model.fit(xs, ys, { epochs: 4, batchSize: 50, verbose: 0, callbacks: [monitor] });
     const [file] = eventFilesIn(folder);
-    const openHere = () => fs.readdirSync('/proc/self/fd').some((fd) => {
-      try {
-        return fs.readlinkSync(`/proc/self/fd/${fd}`) === file;
-      } catch {
-        return false; // the descriptor readdir itself used, gone by now
-      }
-    });
-    expect(openHere()).toBe(true);
+    expect(descriptorsOpenOn(file)).toBe(1);
     await monitor.dispose();
     model.dispose();
     tf.dispose([xs, ys]);
-    expect(openHere()).toBe(false);
+    expect(descriptorsOpenOn(file)).toBe(0);
     const { events, tornBytes } = readEventFile(file);
     expect(tornBytes).toBe(0);
     expect(events.slice(1).map((e) => e.step)).toEqual(Array.from({ length: 13 }, (_, i) => i));
