@@ -11,10 +11,10 @@
  * allocated per snapshot while the weights stay the same. The worker does not keep the process
  * alive (`unref`).
  */
-import * as fs from 'fs';
 import * as path from 'path';
 import { MessageChannel, MessagePort, receiveMessageOnPort, Worker } from 'worker_threads';
 import type { WeightStats } from '../history-types';
+import { compiledWorkerScript } from '../worker-script';
 import type { CopyValues } from './host-copies';
 import {
   ANSWER, CONTROL_BYTES, COPY_ELEMENTS, FAILED, MEMORY_PAGES, READY, REQUEST, STOP, WORKER_TAG, WorkerAnswer, WorkerMessage, WorkerSetup,
@@ -33,13 +33,11 @@ export interface WeightToSend {
   values: Float32Array;
 }
 
-/** The compiled worker script: next to this file in the build, or in dist/ when run from the TypeScript sources (ts-jest). */
+/** The compiled worker script (../worker-script.ts), or why it cannot start. */
 function workerScript(): string {
-  const here = path.join(__dirname, 'measure-worker.js');
-  if (fs.existsSync(here)) return here;
-  const built = path.join(__dirname, '..', '..', 'dist', 'stats', 'measure-worker.js');
-  if (fs.existsSync(built)) return built;
-  throw new Error(`its measuring worker script is missing (${here}); a bundler must copy it next to the monitor's code, or set \`thread: 'main'\``);
+  const script = compiledWorkerScript(__dirname, 'stats', 'measure-worker.js');
+  if (script !== null) return script;
+  throw new Error(`its measuring worker script is missing (${path.join(__dirname, 'measure-worker.js')}); a bundler must copy it next to the monitor's code, or set \`thread: 'main'\``);
 }
 
 /**

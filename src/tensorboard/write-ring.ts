@@ -22,11 +22,9 @@ export const STATE = 2;
 export const FAILED = 3;
 /** Entries written to the file. */
 export const WRITTEN = 4;
-/** 1 once the writer has started. */
-export const READY = 5;
 /** Bumped with a notify when the producer wants the consumer awake now (closing, a full ring). */
-export const SIGNAL = 6;
-export const CONTROL_SLOTS = 8;
+export const SIGNAL = 5;
+export const CONTROL_SLOTS = 6;
 
 export const OPEN = 0;
 export const CLOSING = 1;

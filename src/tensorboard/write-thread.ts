@@ -11,10 +11,10 @@
  * what a SIGKILL can lose. If the writer cannot start (a bundle without its script), the training
  * thread writes the events itself, as before the writer existed, and says so once.
  */
-import * as fs from 'fs';
 import * as path from 'path';
 import { MessageChannel, MessagePort, receiveMessageOnPort, Worker } from 'worker_threads';
 import type { Report } from '../output';
+import { compiledWorkerScript } from '../worker-script';
 import type { EventFile } from './event-file';
 import { EventWriter, StepRecords } from './event-writer';
 import { StepDecoder, StepEncoder } from './step-codec';
@@ -27,13 +27,11 @@ export const CLOSE_TIMEOUT_MS = 10_000;
 /** How long a snapshot waits for room when the writer is behind by a whole ring. */
 export const FULL_WAIT_MS = 10_000;
 
-/** The compiled writer script: next to this file in the build, or in dist/ when run from the TypeScript sources (ts-jest). */
+/** The compiled writer script (../worker-script.ts), or why it cannot start. */
 function writerScript(): string {
-  const here = path.join(__dirname, 'write-worker.js');
-  if (fs.existsSync(here)) return here;
-  const built = path.join(__dirname, '..', '..', 'dist', 'tensorboard', 'write-worker.js');
-  if (fs.existsSync(built)) return built;
-  throw new Error(`its script is missing (${here}); a bundler must copy it next to the monitor's code`);
+  const script = compiledWorkerScript(__dirname, 'tensorboard', 'write-worker.js');
+  if (script !== null) return script;
+  throw new Error(`its script is missing (${path.join(__dirname, 'write-worker.js')}); a bundler must copy it next to the monitor's code`);
 }
 
 /**

@@ -13,7 +13,7 @@ import { EventFile } from './event-file';
 import { EventWriter } from './event-writer';
 import { StepDecoder } from './step-codec';
 import {
-  CLOSED, CLOSING, FAILED, READY, SIGNAL, STATE, STAT_BYTES, STAT_CPU_MS, STAT_POLLS, STAT_WRITE_MS, WRITE_FAILED, WRITER_TAG, WRITTEN, WriteRing, WriterSetup,
+  CLOSED, CLOSING, FAILED, SIGNAL, STATE, STAT_BYTES, STAT_CPU_MS, STAT_POLLS, STAT_WRITE_MS, WRITE_FAILED, WRITER_TAG, WRITTEN, WriteRing, WriterSetup,
 } from './write-ring';
 
 /** The shortest poll interval, ms: what a SIGKILL can lose when snapshots come faster. */
@@ -54,7 +54,6 @@ function run(setup: WriterSetup): void {
     lastWallTime = wallTime;
     Atomics.add(control, WRITTEN, 1);
   };
-  Atomics.store(control, READY, 1);
   for (;;) {
     const signal = Atomics.load(control, SIGNAL);
     // Read before draining: whatever was published before the close was asked is drained below.
