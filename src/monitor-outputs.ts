@@ -38,7 +38,7 @@ export interface DocumentSource {
  * @param epoch epochs completed now, added to the outputs' own log records
  * @throws {RangeError} naming the option when the `output` file or the `tensorboard` folder cannot be written
  */
-export function createOutputs(options: Pick<ResolvedCoreOptions, 'output' | 'tensorboard' | 'summary' | 'bins'>, sink: LogSink,
+export function createOutputs(options: Pick<ResolvedCoreOptions, 'output' | 'tensorboard' | 'summary' | 'bins' | 'thread'>, sink: LogSink,
   history: DocumentSource, epoch: () => number): MonitorOutputs {
   const report: Report = (level, message, meta) => sink.log(level, message, { ...meta, epoch: epoch() });
   const output = options.output === undefined ? null : new HistoryOutput(
@@ -46,7 +46,7 @@ export function createOutputs(options: Pick<ResolvedCoreOptions, 'output' | 'ten
   );
   // From now on the file is always a complete document, empty until the first snapshot.
   output?.write('now');
-  const tensorboard = options.tensorboard === undefined ? null : new TensorBoardOutput(options.tensorboard, report, options.bins);
+  const tensorboard = options.tensorboard === undefined ? null : new TensorBoardOutput(options.tensorboard, report, options.bins, options.thread === 'worker');
   const all = [new LogOutput(sink, options.summary), output, tensorboard]
     .filter((o): o is NonNullable<typeof o> => o !== null);
   return { all, output, tensorboard };

@@ -87,6 +87,10 @@ export class ParamMonitor extends tf.Callback {
           this.stop.check();
         },
         failed: (at, message) => this.records.monitorError(at, message),
+      }, o.tensorboard === undefined ? null : {
+        // The TensorBoard output, created below, reads the measuring worker's statistics itself.
+        buffers: () => this.tensorboard?.tap ?? null,
+        label: (at) => (this.tensorboard as TensorBoardOutput).label(at),
       });
       this.stop = new StopOn(o.stopOn, {
         holds: (kind) => this.records.holds(kind), model: () => this.trainedModel, epoch: () => this.schedule.epochs, sink: this.sink,

@@ -12,6 +12,7 @@ import type { CapturedWithGradients, GradientWatch } from '../gradients/gradient
 import { captureWeights } from '../training/step-mode';
 import type { GradientStats, WeightStats } from '../history-types';
 import type { ResolvedCoreOptions } from '../options';
+import type { TapBuffers } from '../stats/measure-tap';
 import { SnapshotStore, type PendingStats } from '../stats/snapshot-store';
 
 /** Where measured snapshots go. */
@@ -24,6 +25,18 @@ export interface SnapshotSink {
     stats: Record<string, WeightStats>, gradients: Record<string, GradientStats> | null): void;
   /** A snapshot that could not be taken, and why. */
   failed(at: TrainingPosition, message: string): void;
+}
+
+/**
+ * Where the measuring worker also publishes the snapshots it measures (../stats/measure-tap.ts),
+ * and what it labels each with: the TensorBoard output, which then writes their statistics
+ * without the training thread handing them over.
+ */
+export interface MeasurementTap {
+  /** The tap's memory, once it exists. */
+  buffers(): TapBuffers | null;
+  /** The label of the snapshot at `at`, asked for when, and only when, it goes to the tap. */
+  label(at: TrainingPosition): ArrayLike<number>;
 }
 
 export class SnapshotTaker {
@@ -43,10 +56,12 @@ export class SnapshotTaker {
     /** The weights to measure now. */
     private readonly watched: () => readonly WatchedWeight[],
     private readonly sink: SnapshotSink,
+    private readonly tap: MeasurementTap | null = null,
   ) {
     this.store = new SnapshotStore({ bins: options.bins, zeroTolerance: options.zeroTolerance }, options.statsOn, {
       fromStart: options.fromStart,
       thread: options.thread === 'worker' && options.threadAuto ? 'auto' : options.thread,
+      tap: () => tap?.buffers() ?? null,
     });
   }
 
@@ -71,13 +86,15 @@ export class SnapshotTaker {
     const clock = performance.now();
     try {
       const weights = captured?.weights ?? this.watched().map((w) => ({ name: w.record.name, value: w.variable.read() }));
+      const tap = this.tap;
+      const label = tap === null ? undefined : () => tap.label(at);
       if (defer && this.store.defers) {
-        const stats = this.store.send(weights);
+        const stats = this.store.send(weights, label);
         const gradients = await (this.gradients?.measure(captured) ?? null);
         this.pending = { at, started, spentMs: performance.now() - clock, stats, gradients };
         return;
       }
-      const stats = await this.store.measure(weights);
+      const stats = await this.store.measure(weights, label);
       const gradients = await (this.gradients?.measure(captured) ?? null);
       this.sink.record(at, started, performance.now() - clock, stats, gradients);
     } catch (error) {

@@ -16,8 +16,9 @@ import { MessageChannel, MessagePort, receiveMessageOnPort, Worker } from 'worke
 import type { WeightStats } from '../history-types';
 import { compiledWorkerScript } from '../worker-script';
 import type { CopyValues } from './host-copies';
+import type { TapBuffers } from './measure-tap';
 import {
-  ANSWER, CONTROL_BYTES, COPY_ELEMENTS, FAILED, MEMORY_PAGES, READY, REQUEST, STOP, WORKER_TAG, WorkerAnswer, WorkerMessage, WorkerSetup,
+  ANSWER, CONTROL_BYTES, COPY_ELEMENTS, FAILED, LABEL_BLOCK_SLOTS, MEMORY_PAGES, READY, REQUEST, STOP, WORKER_TAG, WorkerAnswer, WorkerMessage, WorkerSetup,
 } from './measure-worker';
 import { decodeStats, rowSlots } from './stats-codec';
 import type { StatsConfig } from './types';
@@ -65,17 +66,23 @@ export class MeasureThread {
   private readonly worker: Worker;
   private readonly port: MessagePort;
   private readonly control: Int32Array;
+  /** The label block: whether the request is labelled, and its label (./measure-tap.ts). */
+  private readonly label: Float64Array;
   private sent = 0;
+  /** Whether the worker has a tap, so that labelled measurements go to it. */
+  readonly tapped: boolean;
   /** The current layout: each weight's staging view, and the rows the statistics come back in. */
   private staged: { name: string; view: Float32Array }[] = [];
   private rows: Float64Array | null = null;
   /** Why the worker stopped, once it has (an error in it, or its exit). */
   private failure: string | null = null;
 
-  constructor(private readonly config: StatsConfig, fromStart: boolean) {
+  /** @param tap where the worker publishes labelled measurements as well (see `measure`) */
+  constructor(private readonly config: StatsConfig, fromStart: boolean, tap: TapBuffers | null = null) {
     const control = new SharedArrayBuffer(CONTROL_BYTES);
+    const label = new SharedArrayBuffer(LABEL_BLOCK_SLOTS * 8);
     const { port1, port2 } = new MessageChannel();
-    const setup: WorkerSetup = { tag: WORKER_TAG, config, fromStart, port: port2, control };
+    const setup: WorkerSetup = { tag: WORKER_TAG, config, fromStart, port: port2, control, label, tap };
     try {
       this.worker = new Worker(bootstrap(workerScript()), { eval: true, workerData: setup, transferList: [port2] });
     } catch (error) {
@@ -88,6 +95,8 @@ export class MeasureThread {
     port1.unref();
     this.port = port1;
     this.control = new Int32Array(control);
+    this.label = new Float64Array(label);
+    this.tapped = tap !== null;
   }
 
   /** Whether the worker has loaded (its first answer then comes without its start-up wait). */
@@ -108,10 +117,13 @@ export class MeasureThread {
 
   /**
    * Copies the weights into the staging memory and asks the worker to measure them; `drop` and
-   * `adopt` as in a layout message. Returns the request's id, for `receive`.
+   * `adopt` as in a layout message. With a `label`, the worker publishes the measurement to its
+   * tap as well, labelled so. Returns the request's id, for `receive`.
    */
-  measure(weights: WeightToSend[], drop: string[] = [], adopt: { name: string; values: CopyValues }[] = []): number {
+  measure(weights: WeightToSend[], drop: string[] = [], adopt: { name: string; values: CopyValues }[] = [], label?: ArrayLike<number>): number {
     if (Atomics.load(this.control, ANSWER) < this.sent) this.wait(this.sent); // the staging memory is read until then
+    this.label[0] = label === undefined ? 0 : 1;
+    if (label !== undefined) this.label.set(label, 1);
     // The first request always sends a layout, even for no weights: the worker measures none before one.
     const same = this.rows !== null && drop.length === 0 && adopt.length === 0 && weights.length === this.staged.length
       && weights.every((w, i) => w.name === this.staged[i].name && w.values.length === this.staged[i].view.length);

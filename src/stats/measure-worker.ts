@@ -8,10 +8,12 @@
  * `REQUEST`; a request that changes the layout (weights that appear, go or change shape, copies
  * taken over from the device engine) or asks for the copies back comes with a message on the
  * port, posted before the id. The statistics go back in the shared rows (./stats-codec.ts);
- * copies handed back and error messages, on the port, before the id is stored in `ANSWER`.
+ * copies handed back and error messages, on the port, before the id is stored in `ANSWER`. A
+ * measurement the training thread labelled is also published to the tap (./measure-tap.ts).
  */
 import { isMainThread, MessagePort, receiveMessageOnPort, workerData } from 'worker_threads';
 import { CopyValues, HostCopies } from './host-copies';
+import { LABEL_SLOTS, TapBuffers, TapWriter } from './measure-tap';
 import { encodeStats, rowSlots } from './stats-codec';
 import type { StatsConfig } from './types';
 
@@ -30,6 +32,11 @@ export const COPY_ELEMENTS = 5;
 /** 1 once the worker has loaded and waits for requests. */
 export const READY = 6;
 export const CONTROL_BYTES = 28;
+/**
+ * Float64 slots of the label block: 1 when the request is labelled, then its label, which the
+ * worker publishes with the measurement to the tap (./measure-tap.ts).
+ */
+export const LABEL_BLOCK_SLOTS = 1 + LABEL_SLOTS;
 
 /** What the worker is started with (`workerData`). */
 export interface WorkerSetup {
@@ -38,6 +45,10 @@ export interface WorkerSetup {
   fromStart: boolean;
   port: MessagePort;
   control: SharedArrayBuffer;
+  /** The label block ({@link LABEL_BLOCK_SLOTS}), written by the training thread before each request. */
+  label: SharedArrayBuffer;
+  /** Where labelled measurements are published as well, if anywhere. */
+  tap: TapBuffers | null;
 }
 
 /** Where a weight's elements are in the staging memory (float index). */
@@ -70,6 +81,8 @@ function serve(setup: WorkerSetup): void {
   const control = new Int32Array(setup.control);
   const copies = new HostCopies(setup.config, setup.fromStart);
   const slots = rowSlots(setup.config.bins);
+  const label = new Float64Array(setup.label);
+  const tap = setup.tap === null ? null : new TapWriter(setup.tap);
   let layout: Layout | null = null;
   let seen = 0;
   Atomics.store(control, READY, 1);
@@ -91,6 +104,7 @@ function serve(setup: WorkerSetup): void {
           for (const name of message.drop) copies.drop(name);
           copies.prepare(message.weights);
           for (const { name, values } of message.adopt) copies.adopt(name, values);
+          tap?.layout(message.weights.map((w) => w.name));
           layout = {
             weights: message.weights.map(({ name, shape, offset }) => ({
               name, data: new Float32Array(message.stage, offset * 4, shape.reduce((a, b) => a * b, 1)),
@@ -101,6 +115,9 @@ function serve(setup: WorkerSetup): void {
         if (!layout) throw new Error('a measurement came before its layout');
         const { weights, rows } = layout;
         weights.forEach(({ name, data }, i) => encodeStats(copies.measure(name, data), rows, i * slots));
+        // Before the answer, so that the tap's reader finds it once the training thread has it.
+        // Not after the training thread gave this worker up (STOP): a new worker may publish now.
+        if (tap !== null && label[0] === 1 && Atomics.load(control, STOP) === 0) tap.publish(label.subarray(1), rows, weights.length);
       }
     } catch (error) {
       failed = 1;

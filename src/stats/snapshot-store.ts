@@ -24,6 +24,7 @@ import { computeStats } from './device-engine';
 import { resolveStatsPath, StatsOn } from './engine-choice';
 import { float32Values, float32ValuesOfAll } from './host-engine';
 import { CopyValues, HostCopies } from './host-copies';
+import type { TapBuffers } from './measure-tap';
 import { MeasureThread } from './measure-thread';
 import { autoUsesWorker } from './thread-choice';
 import { sameShape, StatsConfig } from './types';
@@ -45,7 +46,15 @@ export interface SnapshotStoreOptions {
    * thread while a new worker starts. @default 'main'
    */
   thread?: 'main' | 'worker' | 'auto';
+  /**
+   * The tap a new measuring worker publishes labelled measurements to (./measure-tap.ts), asked
+   * for when the worker starts; none when absent or null.
+   */
+  tap?: () => TapBuffers | null;
 }
+
+/** Gives a measurement its label, when, and only when, it is measured on the worker with a tap. */
+export type TapLabel = () => ArrayLike<number>;
 
 /** A measurement sent to the worker; `receive()` waits for its numbers (once). */
 export interface PendingStats {
@@ -68,12 +77,14 @@ export class SnapshotStore {
   private lostInitial = false;
   /** Shapes of the weights whose copies the worker holds. */
   private readonly workerShapes = new Map<string, number[]>();
+  private readonly tap: () => TapBuffers | null;
 
   constructor(private readonly config: StatsConfig, private readonly statsOn: StatsOn = 'auto',
     options: SnapshotStoreOptions = {}) {
     this.fromStart = options.fromStart ?? true;
     this.useWorker = options.thread === 'worker' || options.thread === 'auto';
     this.auto = options.thread === 'auto';
+    this.tap = options.tap ?? (() => null);
     this.host = new HostCopies(config, this.fromStart);
   }
 
@@ -93,8 +104,8 @@ export class SnapshotStore {
    * without drift; the copies of weights no longer measured (a monitor moved to another model)
    * are dropped, so memory follows the weights watched now.
    */
-  async measure(weights: NamedWeight[]): Promise<Record<string, WeightStats>> {
-    if (this.defers) return this.send(weights).receive();
+  async measure(weights: NamedWeight[], label?: TapLabel): Promise<Record<string, WeightStats>> {
+    if (this.defers) return this.send(weights, label).receive();
     this.dropStale(weights);
     return resolveStatsPath(this.statsOn) === 'host' ? this.measureOnHost(weights) : this.measureOnDevice(weights);
   }
@@ -102,9 +113,10 @@ export class SnapshotStore {
   /**
    * Starts measuring on the worker (see `defers`) and returns before the numbers are known: the
    * weights are copied now, so training may change them at once. Measurements are answered in
-   * the order they were sent.
+   * the order they were sent. `label` is called if the worker has a tap, and the measurement is
+   * published there with it (./measure-tap.ts).
    */
-  send(weights: NamedWeight[]): PendingStats {
+  send(weights: NamedWeight[], label?: TapLabel): PendingStats {
     this.dropStale(weights);
     const drop = [...this.workerShapes].filter(([name, shape]) => {
       const now = weights.find((w) => w.name === name);
@@ -113,7 +125,7 @@ export class SnapshotStore {
     if (this.auto) {
       if (this.thread === null) {
         this.workerShapes.clear();
-        this.thread = new MeasureThread(this.config, this.fromStart && !this.lostInitial);
+        this.thread = this.startThread();
       }
       if (!this.thread.ready) { // measured here while the worker starts: no batch waits for it
         const stats = this.measureOnHost(weights);
@@ -137,12 +149,13 @@ export class SnapshotStore {
       this.workerShapes.clear(); // a new worker holds no copies
       // After a worker failed, the initial copies are gone: fromStart cannot resume (a later
       // snapshot taken as the start would make it wrong), so the new worker keeps none.
-      thread = this.thread = new MeasureThread(this.config, this.fromStart && !this.lostInitial);
+      thread = this.thread = this.startThread();
     }
     let id: number;
     try {
       const values = float32ValuesOfAll(weights.map((w) => w.value)) as Float32Array[];
-      id = thread.measure(weights.map(({ name, value }, i) => ({ name, shape: value.shape.slice(), values: values[i] })), drop, adopt);
+      id = thread.measure(weights.map(({ name, value }, i) => ({ name, shape: value.shape.slice(), values: values[i] })), drop, adopt,
+        thread.tapped && label ? label() : undefined);
     } catch (error) {
       this.loseThread(); // a worker that stopped since the last snapshot
       throw error;
@@ -179,6 +192,10 @@ export class SnapshotStore {
     for (const name of this.host.names()) {
       if (stale(name, this.host.shapeOf(name))) this.host.drop(name);
     }
+  }
+
+  private startThread(): MeasureThread {
+    return new MeasureThread(this.config, this.fromStart && !this.lostInitial, this.tap());
   }
 
   /** After the worker failed: its copies may be lost, so the next snapshot starts a new worker, without drift. */

@@ -7,18 +7,22 @@
  * bytes packed eight to a slot. Null (an absent statistic) and NaN (a measured one) stay distinct.
  *
  * An entry: [slots, KIND_STEP, step, wallTime, scalars, gradients, histograms,
- * gradientHistograms, texts], then each scalar row [id, mask, 7 values], each gradient row [id,
+ * gradientHistograms, texts, tapBefore], then each scalar row [id, mask, 7 values], each gradient row [id,
  * mask, 4 values], each histogram [id, hasRange, min, max, k, ...counts], each text [bytes,
  * ...packed]. An id is a weight's number, or -1 - number where the weight is new, its name (as a
  * text) following. One pass over the records, nothing allocated per row: this runs on the
  * training thread after every snapshot, with caches the training step has just emptied.
+ * `tapBefore` orders the entry among the measuring worker's (../stats/measure-tap.ts): the writer
+ * writes that many of the tap's measurements before it (./tap-merge.ts).
  */
 import type { Histogram } from '../history-types';
 import { GRADIENT_STATISTICS, GradientScalarSource, ScalarSource, StepRecords } from './event-writer';
 
 /** The slot that starts an entry holding a step's records. */
 export const KIND_STEP = 1;
-const HEADER = 9;
+const HEADER = 10;
+/** The header slot of how many of the tap's measurements go before the entry. */
+export const TAP_BEFORE = 9;
 
 /**
  * About the slots of a step with `weights` weights of `bins`-bin histograms, gradients included,
@@ -48,11 +52,11 @@ export class StepEncoder {
   private fresh: string[] = [];
 
   /** Encodes `records` at `step`; returns a view of the encoder's array, valid until the next call. */
-  encode(step: number, wallTime: number, records: StepRecords): Float64Array {
+  encode(step: number, wallTime: number, records: StepRecords, tapBefore = 0): Float64Array {
     this.slots = this.own;
     this.bytes = this.ownBytes;
     this.limit = this.own.length;
-    const length = this.write(0, step, wallTime, records);
+    const length = this.write(0, step, wallTime, records, tapBefore);
     return this.slots.subarray(0, length);
   }
 
@@ -63,13 +67,13 @@ export class StepEncoder {
    * training thread hands a step over without copying it: straight into the ring.
    */
   encodeInto(slots: Float64Array<ArrayBufferLike>, bytes: Uint8Array<ArrayBufferLike>, start: number, room: number,
-    step: number, wallTime: number, records: StepRecords): number {
+    step: number, wallTime: number, records: StepRecords, tapBefore = 0): number {
     this.slots = slots;
     this.bytes = bytes;
     this.limit = start + room;
     this.fresh.length = 0;
     try {
-      return this.write(start, step, wallTime, records);
+      return this.write(start, step, wallTime, records, tapBefore);
     } catch (error) {
       if (error !== NO_ROOM) throw error;
       for (const name of this.fresh) this.ids.delete(name);
@@ -78,7 +82,7 @@ export class StepEncoder {
   }
 
   /** Writes the entry from slot `start`; returns its length. */
-  private write(start: number, step: number, wallTime: number, records: StepRecords): number {
+  private write(start: number, step: number, wallTime: number, records: StepRecords, tapBefore: number): number {
     if (!Number.isSafeInteger(step) || step < 0) throw new RangeError(`a TensorBoard step must be an integer >= 0, but got ${step}`);
     if (start + HEADER > this.limit) throw NO_ROOM;
     const { scalars, gradients, histograms, gradientHistograms, alertLines } = records;
@@ -140,6 +144,7 @@ export class StepEncoder {
     s[start + 6] = histogramCount;
     s[start + 7] = gradientHistogramCount;
     s[start + 8] = texts;
+    s[start + TAP_BEFORE] = tapBefore;
     return length;
   }
 
@@ -224,7 +229,7 @@ export class StepDecoder {
     }
     const s = slots;
     if (s[start + 1] !== KIND_STEP) throw new Error(`tfjs-param-monitor: a TensorBoard entry of unknown kind ${s[start + 1]} at slot ${start}`);
-    const [step, wallTime, scalarRows, gradientRows, histogramCount, gradientHistogramCount, texts] = Array.from(s.subarray(start + 2, start + HEADER));
+    const [step, wallTime, scalarRows, gradientRows, histogramCount, gradientHistogramCount, texts] = Array.from(s.subarray(start + 2, start + TAP_BEFORE));
     this.at = start + HEADER;
     const records: StepRecords = {};
     if (scalarRows > 0) {

@@ -6,16 +6,22 @@
  * (./write-thread.ts), which appends them within its poll interval, so the training thread pays
  * a copy of numbers and no system call. A write that fails is reported once and the file gets no
  * more events (appending after a torn record would hide every later one from TensorBoard);
- * training goes on. The browser build swaps this file for
+ * training goes on. With the measuring worker, the worker publishes each batch snapshot's
+ * statistics to a tap (../stats/measure-tap.ts) that the writer thread reads, labelled here with
+ * the step and whether its histograms are due (`label`): the training thread then hands over
+ * only what the worker does not know, the alerts and gradients. The browser build swaps this file for
  * src/browser/node-io/tensorboard-output.ts, which refuses the option.
  */
 import { performance } from 'perf_hooks';
+import type { TrainingPosition } from '../alerts/alert-message';
 import type { Alert, Snapshot } from '../history-types';
 import type { CensusEvent, FitEndEvent, MonitorOutput, Report } from '../output';
+import { createTap, LOST, type TapBuffers } from '../stats/measure-tap';
 import { EventFile } from './event-file';
 import { StepRecords, alertLine, stepOf } from './event-writer';
 import { histogramsDue } from './histogram-schedule';
 import { entrySlotsFor } from './step-codec';
+import { tapLabel } from './tap-merge';
 import { WriteThread } from './write-thread';
 
 const wallTimeOf = (snapshot: Snapshot) => Date.parse(snapshot.time) / 1000;
@@ -26,6 +32,16 @@ export class TensorBoardOutput implements MonitorOutput {
   /** The newest snapshot, while its histograms are unwritten. */
   private unwritten: Snapshot | null = null;
   private failed = false;
+  /** The measuring worker's tap, made at the first census when the monitor measures there. */
+  private tapBuffers: TapBuffers | null = null;
+  private lost: Int32Array | null = null;
+  private readonly labelSlots = new Float64Array(3);
+  /** The snapshot last labelled for the tap, until it is recorded: its step, whether its histograms were due, the tap's losses then. */
+  private labelled: { step: number; histograms: boolean; lost: number } | null = null;
+  /** The tap's measurements recorded so far: an event handed over after them is written after them. */
+  private tapRecorded = 0;
+  /** The index the next snapshot recorded will have. */
+  private nextIndex = 0;
   /**
    * The training thread's time in this output (choosing the histograms and handing the event to
    * the writer), events handed, snapshots with histograms (for `npm run bench:tensorboard`).
@@ -34,9 +50,11 @@ export class TensorBoardOutput implements MonitorOutput {
 
   /**
    * @param bins the histograms' bin count (the monitor's `bins`), to size the writer's memory
+   * @param tapped whether the monitor may measure on the measuring worker (`thread: 'worker'`
+   * or `'auto'`), which then publishes the statistics to the tap this output makes
    * @throws {RangeError} naming the `tensorboard` option when the folder cannot be written
    */
-  constructor(folder: string, private readonly report: Report, private readonly bins = 30) {
+  constructor(folder: string, private readonly report: Report, private readonly bins = 30, private readonly tapped = false) {
     this.writer = new WriteThread(new EventFile('tensorboard', folder), report);
   }
 
@@ -49,14 +67,46 @@ export class TensorBoardOutput implements MonitorOutput {
     return this.writer.bytes;
   }
 
+  /** The measuring worker's tap, once made (the first census), for the worker to publish to. */
+  get tap(): TapBuffers | null {
+    return this.failed ? null : this.tapBuffers;
+  }
+
   /** Training begins: the writer thread starts now rather than in the first snapshot. */
   census(event: CensusEvent): void {
-    this.writer.start(entrySlotsFor(event.watched, this.bins));
+    if (this.tapped && this.tapBuffers === null) {
+      this.tapBuffers = createTap(event.watched, this.bins);
+      this.lost = new Int32Array(this.tapBuffers.control);
+    }
+    this.writer.start(entrySlotsFor(event.watched, this.bins), this.tapBuffers);
+  }
+
+  /**
+   * The label of the snapshot at `at`, which the measuring worker is about to measure and publish
+   * to the tap: the step and wall time of its event, and whether its histograms are due.
+   */
+  label(at: TrainingPosition): Float64Array {
+    const started = performance.now();
+    const step = stepOf(at);
+    const histograms = histogramsDue(this.nextIndex);
+    this.labelled = { step, histograms, lost: Atomics.load(this.lost as Int32Array, LOST) };
+    tapLabel(this.labelSlots, step, Date.now() / 1000, histograms);
+    this.cost.totalWriteMs += performance.now() - started;
+    return this.labelSlots;
   }
 
   snapshot(snapshot: Snapshot, alerts: readonly Alert[]): void {
     const started = performance.now();
-    const histograms = histogramsDue(snapshot.index) || (alerts.length > 0 && alerts.some((a) => a.status === 'started'));
+    this.nextIndex = snapshot.index + 1;
+    const labelled = this.labelled;
+    this.labelled = null;
+    const alertStarted = alerts.length > 0 && alerts.some((a) => a.status === 'started');
+    if (labelled !== null && labelled.step === stepOf(snapshot) && Atomics.load(this.lost as Int32Array, LOST) === labelled.lost) {
+      this.tapRecorded += 1;
+      this.fromTap(snapshot, alerts, labelled.histograms, alertStarted, started);
+      return;
+    }
+    const histograms = histogramsDue(snapshot.index) || alertStarted;
     this.unwritten = histograms ? null : snapshot;
     if (histograms) this.cost.histogramSnapshots += 1;
     // The event's wall time is now, when it is handed over (the snapshot's own time, or a batch
@@ -65,6 +115,33 @@ export class TensorBoardOutput implements MonitorOutput {
     this.write(stepOf(snapshot), Date.now() / 1000, {
       scalars: snapshot.stats, histograms: histograms ? snapshot.stats : undefined,
       gradients: snapshot.gradients, gradientHistograms: histograms ? snapshot.gradients : undefined, alertLines: alerts.length > 0 ? alerts.map(alertLine) : undefined,
+    }, started);
+  }
+
+  /**
+   * A snapshot whose statistics (and histograms, when due) the writer reads from the tap: hands
+   * over the rest, the histograms when an alert started and they were not due, gradients and
+   * alerts, or nothing.
+   */
+  private fromTap(snapshot: Snapshot, alerts: readonly Alert[], due: boolean, alertStarted: boolean, started: number): void {
+    const histograms = !due && alertStarted;
+    this.unwritten = due || histograms ? null : snapshot;
+    if (due || histograms) this.cost.histogramSnapshots += 1;
+    if (!histograms && snapshot.gradients === undefined && alerts.length === 0) {
+      if (this.failed) return;
+      try {
+        this.writer.check();
+      } catch (error) {
+        this.fail(error);
+        return;
+      }
+      this.cost.totalWriteMs += performance.now() - started;
+      return;
+    }
+    this.write(stepOf(snapshot), Date.now() / 1000, {
+      histograms: histograms ? snapshot.stats : undefined,
+      gradients: snapshot.gradients, gradientHistograms: due || histograms ? snapshot.gradients : undefined,
+      alertLines: alerts.length > 0 ? alerts.map(alertLine) : undefined,
     }, started);
   }
 
@@ -93,7 +170,7 @@ export class TensorBoardOutput implements MonitorOutput {
   private write(step: number, wallTime: number, records: StepRecords, started = performance.now()): void {
     if (this.failed) return;
     try {
-      this.writer.write(step, wallTime, records);
+      this.writer.write(step, wallTime, records, this.tapRecorded);
     } catch (error) {
       this.fail(error);
       return;

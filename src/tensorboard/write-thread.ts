@@ -9,15 +9,19 @@
  * monitor's `dispose()`), or the process's `exit` event for a monitor never disposed, which
  * drains the ring and flushes the file, events wait at most one poll interval in memory: that is
  * what a SIGKILL can lose. If the writer cannot start (a bundle without its script), the training
- * thread writes the events itself, as before the writer existed, and says so once.
+ * thread writes the events itself, as before the writer existed, and says so once. With the
+ * measuring worker's tap, the writer reads the snapshots' statistics from the tap as well
+ * (./tap-merge.ts).
  */
 import * as path from 'path';
 import { MessageChannel, MessagePort, receiveMessageOnPort, Worker } from 'worker_threads';
 import type { Report } from '../output';
+import { TapReader, type TapBuffers, type TappedMeasurement } from '../stats/measure-tap';
 import { compiledWorkerScript } from '../worker-script';
 import type { EventFile } from './event-file';
 import { EventWriter, StepRecords } from './event-writer';
 import { StepDecoder, StepEncoder } from './step-codec';
+import { TapMerge, tappedStep } from './tap-merge';
 import {
   CLOSED, CLOSING, FAILED, LOAD_FAILED, STATE, STAT_BYTES, STAT_CPU_MS, STAT_POLLS, STAT_WRITE_MS, TAIL, WRITE_FAILED, WRITER_TAG, WRITTEN, WriteRing, WriterSetup, ringCapacity,
 } from './write-ring';
@@ -67,8 +71,9 @@ export class WriteThread {
   private readonly encoder = new StepEncoder();
   private ring: WriteRing | null = null;
   private port: MessagePort | null = null;
-  /** Set when the writer could not start: the training thread writes, decoding what the ring holds. */
-  private direct: { writer: EventWriter; decoder: StepDecoder } | null = null;
+  /** Set when the writer could not start: the training thread writes, decoding what the ring and the tap hold. */
+  private direct: { writer: EventWriter; decoder: StepDecoder; merge: TapMerge } | null = null;
+  private tap: TapBuffers | null = null;
   /** Why the writer stopped, from its `error` or `exit` event. */
   private exited: string | null = null;
   private closed = false;
@@ -96,10 +101,14 @@ export class WriteThread {
     return { written: Atomics.load(control, WRITTEN), writeMs: stats[STAT_WRITE_MS], polls: stats[STAT_POLLS], cpuMs: stats[STAT_CPU_MS], onThread: this.direct === null };
   }
 
-  /** Hands one event to the writer. Throws when the writer has failed or fallen too far behind. */
-  write(step: number, wallTime: number, records: StepRecords): void {
+  /**
+   * Hands one event to the writer, to be written after the first `tapBefore` measurements of the
+   * tap (./tap-merge.ts). Throws when the writer has failed or fallen too far behind.
+   */
+  write(step: number, wallTime: number, records: StepRecords, tapBefore = 0): void {
     if (this.closed) throw new Error(`the event file ${this.file} is closed`);
     if (this.direct !== null) {
+      this.drainHere(); // the tap's measurements first
       this.direct.writer.write(step, wallTime, records);
       return;
     }
@@ -108,14 +117,14 @@ export class WriteThread {
     let ring = this.ring;
     if (ring !== null && Atomics.load(ring.control, FAILED) === 0 && this.exited === null) {
       const { at, room } = ring.freeRun();
-      const length = this.encoder.encodeInto(ring.slots, ring.bytes, at, room, step, wallTime, records);
+      const length = this.encoder.encodeInto(ring.slots, ring.bytes, at, room, step, wallTime, records, tapBefore);
       if (length > 0) {
         ring.commit(length);
         return;
       }
     }
     // Else: the ring wraps here or is full, or the writer has not started or has stopped.
-    const entry = this.encoder.encode(step, wallTime, records);
+    const entry = this.encoder.encode(step, wallTime, records, tapBefore);
     if (this.ring === null) this.start(entry.length);
     ring = this.ring as WriteRing;
     let deadline = 0;
@@ -140,6 +149,20 @@ export class WriteThread {
   }
 
   /**
+   * A snapshot that hands nothing over (the tap had all of it): notices a writer that could not
+   * start, and then writes what the tap holds here. Throws when the writer has failed.
+   */
+  check(): void {
+    if (this.closed) return;
+    if (this.direct !== null) {
+      this.drainHere();
+      return;
+    }
+    const ring = this.ring;
+    if (ring !== null && (Atomics.load(ring.control, FAILED) !== 0 || this.exited !== null)) this.checkWriter();
+  }
+
+  /**
    * Waits for the writer to write every event handed to it, flush the file to disk (`fsync`) and
    * close it. Idempotent. Throws when the writer failed or did not finish in {@link CLOSE_TIMEOUT_MS}.
    */
@@ -149,7 +172,11 @@ export class WriteThread {
     live.delete(this);
     const ring = this.ring;
     if (ring === null || this.direct !== null) {
-      this.eventFile.close();
+      try {
+        if (this.direct !== null) this.drainHere(); // what the tap holds
+      } finally {
+        this.eventFile.close();
+      }
       return;
     }
     const { control } = ring;
@@ -179,10 +206,12 @@ export class WriteThread {
   /**
    * Starts the writer, with a ring sized for steps of about `entrySlots` (./step-codec.ts
    * `entrySlotsFor`), unless it has started. The monitor's census starts it, so that no snapshot
-   * pays for the start (about 3 ms here); else the first event does.
+   * pays for the start (about 3 ms here); else the first event does. With `tap`, the writer reads
+   * the measuring worker's tap too (./tap-merge.ts).
    */
-  start(entrySlots: number): void {
+  start(entrySlots: number, tap: TapBuffers | null = null): void {
     if (this.ring !== null || this.closed) return;
+    this.tap = tap;
     const ring = WriteRing.create(ringCapacity(entrySlots));
     // Touch every page now: a page's first write faults into the kernel, which would otherwise
     // land in the snapshots that first reach it.
@@ -191,7 +220,7 @@ export class WriteThread {
     const { port1, port2 } = new MessageChannel();
     this.port = port1;
     try {
-      const setup: WriterSetup = { tag: WRITER_TAG, file: this.eventFile.handle, ring: ring.buffers, port: port2 };
+      const setup: WriterSetup = { tag: WRITER_TAG, file: this.eventFile.handle, ring: ring.buffers, port: port2, tap };
       // trackUnmanagedFds off: the writer closes a descriptor this thread opened, as intended.
       const worker = new Worker(bootstrap(writerScript()), { eval: true, workerData: setup, transferList: [port2], trackUnmanagedFds: false });
       worker.on('error', (error) => { this.exited ??= `it failed: ${error.message}`; });
@@ -228,7 +257,8 @@ export class WriteThread {
   private fallBack(why = this.reason()): void {
     if (this.direct !== null) return;
     live.delete(this);
-    this.direct = { writer: new EventWriter(this.eventFile), decoder: new StepDecoder() };
+    const tap = this.tap === null ? null : new TapReader(this.tap);
+    this.direct = { writer: new EventWriter(this.eventFile), decoder: new StepDecoder(), merge: new TapMerge(this.ring as WriteRing, tap) };
     this.report('info', `the TensorBoard writer thread did not start (${why}), so the training thread writes the event file ${this.file}`, {
       event: 'tensorboard-writer-fallback', file: this.file,
     });
@@ -237,8 +267,11 @@ export class WriteThread {
 
   private drainHere(): void {
     const direct = this.direct as NonNullable<WriteThread['direct']>;
-    (this.ring as WriteRing).drain((slots, start) => {
+    direct.merge.drain((slots, start) => {
       const { step, wallTime, records } = direct.decoder.decode(slots, start);
+      direct.writer.write(step, wallTime, records);
+    }, (measurement: TappedMeasurement) => {
+      const { step, wallTime, records } = tappedStep(measurement);
       direct.writer.write(step, wallTime, records);
     });
   }

@@ -5,13 +5,16 @@
  * than waits to be woken, since waking it would cost the training thread a system call per
  * snapshot: every quarter of the time between two snapshots, at least every {@link MIN_POLL_MS}
  * and at most every {@link MAX_POLL_MS}. That interval bounds what a SIGKILL can lose. Asked to
- * close, it drains the ring, flushes the file to disk (`fsync`) and closes it.
+ * close, it drains the ring, flushes the file to disk (`fsync`) and closes it. With the measuring
+ * worker's tap, it writes the snapshots' statistics from there, in order (./tap-merge.ts).
  */
 import * as fs from 'fs';
 import { isMainThread, workerData } from 'worker_threads';
+import { TapReader, type TappedMeasurement } from '../stats/measure-tap';
 import { EventFile } from './event-file';
-import { EventWriter } from './event-writer';
+import { EventWriter, type StepRecords } from './event-writer';
 import { StepDecoder } from './step-codec';
+import { TapMerge, tappedStep } from './tap-merge';
 import {
   CLOSED, CLOSING, FAILED, SIGNAL, STATE, STAT_BYTES, STAT_CPU_MS, STAT_POLLS, STAT_WRITE_MS, WRITE_FAILED, WRITER_TAG, WRITTEN, WriteRing, WriterSetup,
 } from './write-ring';
@@ -42,11 +45,10 @@ function run(setup: WriterSetup): void {
   const file = new EventFile(setup.file);
   const writer = new EventWriter(file);
   const decoder = new StepDecoder();
+  const merge = new TapMerge(ring, setup.tap === null ? null : new TapReader(setup.tap));
   let lastWallTime: number | null = null;
   let poll = MIN_POLL_MS;
-  const write = (slots: Float64Array, start: number) => {
-    const started = performance.now();
-    const { step, wallTime, records } = decoder.decode(slots, start);
+  const write = ({ step, wallTime, records }: { step: number; wallTime: number; records: StepRecords }, started: number) => {
     writer.write(step, wallTime, records);
     stats[STAT_WRITE_MS] += performance.now() - started;
     stats[STAT_BYTES] = file.bytes;
@@ -54,12 +56,20 @@ function run(setup: WriterSetup): void {
     lastWallTime = wallTime;
     Atomics.add(control, WRITTEN, 1);
   };
+  const entry = (slots: Float64Array, start: number) => {
+    const started = performance.now();
+    write(decoder.decode(slots, start), started);
+  };
+  const tapped = (measurement: TappedMeasurement) => {
+    const started = performance.now();
+    write(tappedStep(measurement), started);
+  };
   for (;;) {
     const signal = Atomics.load(control, SIGNAL);
     // Read before draining: whatever was published before the close was asked is drained below.
     const closing = Atomics.load(control, STATE) === CLOSING;
     try {
-      ring.drain(write);
+      merge.drain(entry, tapped);
       if (closing) file.close();
     } catch (error) {
       setup.port.postMessage({ error: (error as Error).message });
