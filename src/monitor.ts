@@ -90,7 +90,7 @@ export class ParamMonitor extends tf.Callback {
       }, o.tensorboard === undefined ? null : {
         // The TensorBoard output, created below, reads the measuring worker's statistics itself.
         buffers: () => this.tensorboard?.tap ?? null,
-        label: (at) => (this.tensorboard as TensorBoardOutput).label(at),
+        label: (at, time) => (this.tensorboard as TensorBoardOutput).label(at, time),
       });
       this.stop = new StopOn(o.stopOn, {
         holds: (kind) => this.records.holds(kind), model: () => this.trainedModel, epoch: () => this.schedule.epochs, sink: this.sink,

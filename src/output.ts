@@ -39,9 +39,10 @@ export interface MonitorOutput {
   census?(event: CensusEvent): void;
   /**
    * A snapshot was recorded in the history, with the alerts its rules raised (already in the
-   * history too, so a document written now holds them).
+   * history too, so a document written now holds them); `time` is its `time` in ms since the
+   * epoch, for an output that would otherwise parse the string.
    */
-  snapshot?(snapshot: Snapshot, alerts: readonly Alert[]): void;
+  snapshot?(snapshot: Snapshot, alerts: readonly Alert[], time: number): void;
   /** An alert raised outside a snapshot: the census's `param-count`, the monitor's own errors. */
   alert?(alert: Alert): void;
   /** A `fit` ended. */

@@ -43,7 +43,7 @@ export class RecordKeeper {
     const raised = this.engine.evaluate(snapshot);
     if (raised.some((alert) => alert.status === 'started')) this.history.pin(snapshot);
     for (const alert of raised) this.history.addAlert(alert);
-    for (const output of this.outputs) output.snapshot?.(snapshot, raised);
+    for (const output of this.outputs) output.snapshot?.(snapshot, raised, started);
     if (this.failing !== null) this.monitorError(at, null);
     for (const alert of raised) this.notify(alert);
   }

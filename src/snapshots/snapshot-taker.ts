@@ -35,8 +35,11 @@ export interface SnapshotSink {
 export interface MeasurementTap {
   /** The tap's memory, once it exists. */
   buffers(): TapBuffers | null;
-  /** The label of the snapshot at `at`, asked for when, and only when, it goes to the tap. */
-  label(at: TrainingPosition): ArrayLike<number>;
+  /**
+   * The label of the snapshot at `at`, taken at `time` (ms since the epoch), asked for when, and
+   * only when, it goes to the tap.
+   */
+  label(at: TrainingPosition, time: number): ArrayLike<number>;
 }
 
 export class SnapshotTaker {
@@ -87,7 +90,7 @@ export class SnapshotTaker {
     try {
       const weights = captured?.weights ?? this.watched().map((w) => ({ name: w.record.name, value: w.variable.read() }));
       const tap = this.tap;
-      const label = tap === null ? undefined : () => tap.label(at);
+      const label = tap === null ? undefined : () => tap.label(at, started);
       if (defer && this.store.defers) {
         const stats = this.store.send(weights, label);
         const gradients = await (this.gradients?.measure(captured) ?? null);

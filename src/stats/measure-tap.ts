@@ -6,9 +6,10 @@
  * Cost). The worker publishes a measurement before it answers it: whoever reads the tap after the
  * training thread has the answer finds the measurement there, or counted in {@link LOST}.
  *
- * Entries: the weights' names when the layout changes, [length, NAMES, n, then each name as its
- * UTF-8 length and its bytes packed eight to a slot]; a measurement, [length, ROWS, n,
- * ...label, then n rows of ./stats-codec.ts]. Nothing here knows what the label means.
+ * Entries: the weights' names when the layout changes, [length, KIND_NAMES, n, then each name as
+ * its UTF-8 length and its bytes packed eight to a slot]; a measurement, [length, KIND_ROWS, n,
+ * ...label, then n rows of ./stats-codec.ts]. Nothing here knows what the label means. The
+ * TensorBoard writer's ring carries the same entries when the training thread measured.
  */
 import type { WeightStats } from '../history-types';
 import { RING_CONTROL_SLOTS, SlotRing, ringCapacity } from '../threads/slot-ring';
@@ -18,11 +19,88 @@ import { decodeStats, rowSlots } from './stats-codec';
 export const LOST = RING_CONTROL_SLOTS;
 const CONTROL_SLOTS = RING_CONTROL_SLOTS + 1;
 /** Numbers the training thread labels a measurement with. */
-export const LABEL_SLOTS = 3;
+export const LABEL_SLOTS = 4;
 
-const NAMES = 1;
-const ROWS = 2;
-const ROWS_HEADER = 3 + LABEL_SLOTS;
+/**
+ * Entry kinds (an entry's second slot), apart from the TensorBoard ring's own kind 1
+ * (src/tensorboard/step-codec.ts), so that entries of both formats may share a ring.
+ */
+export const KIND_NAMES = 2;
+export const KIND_ROWS = 3;
+/** The slot of a rows entry where its label starts. */
+export const ROWS_LABEL = 3;
+const ROWS_HEADER = ROWS_LABEL + LABEL_SLOTS;
+
+/** The slots of a rows entry of `weights` weights at `bins` bins. */
+export function rowsEntrySlots(weights: number, bins: number): number {
+  return ROWS_HEADER + weights * rowSlots(bins);
+}
+
+/**
+ * Writes the header of a rows entry of `count` weights at `start` of `slots`; the rows follow
+ * it, from `start + rowsEntrySlots(0, bins)`. Returns the entry's length.
+ */
+export function writeRowsHeader(slots: Float64Array, start: number, count: number, bins: number, label: ArrayLike<number>): number {
+  const length = rowsEntrySlots(count, bins);
+  slots[start] = length;
+  slots[start + 1] = KIND_ROWS;
+  slots[start + 2] = count;
+  for (let i = 0; i < LABEL_SLOTS; i += 1) slots[start + ROWS_LABEL + i] = label[i];
+  return length;
+}
+
+/** A names entry: the weights the rows entries after it hold, in order. */
+export function namesEntry(names: readonly string[]): Float64Array {
+  const utf8 = names.map((name) => Buffer.from(name, 'utf8'));
+  const length = 3 + utf8.reduce((n, bytes) => n + 1 + Math.ceil(bytes.length / 8), 0);
+  const entry = new Float64Array(length);
+  const bytes = new Uint8Array(entry.buffer);
+  entry[0] = length;
+  entry[1] = KIND_NAMES;
+  entry[2] = utf8.length;
+  let at = 3;
+  for (const name of utf8) {
+    entry[at++] = name.length;
+    bytes.set(name, at * 8);
+    at += Math.ceil(name.length / 8);
+  }
+  return entry;
+}
+
+/** Reads names and rows entries back, keeping the names the last names entry gave. */
+export class RowsDecoder {
+  private names: string[] = [];
+
+  constructor(private readonly bins: number) {}
+
+  /** The measurement a rows entry at `start` holds, or null after taking a names entry's names. */
+  decode(slots: Float64Array, start: number): TappedMeasurement | null {
+    const kind = slots[start + 1];
+    const n = slots[start + 2];
+    if (kind === KIND_NAMES) {
+      this.names = readNames(slots, start + 3, n);
+      return null;
+    }
+    if (kind !== KIND_ROWS) throw new Error(`tfjs-param-monitor: a measurement entry of unknown kind ${kind} at slot ${start}`);
+    if (n !== this.names.length) throw new Error(`tfjs-param-monitor: a measurement of ${n} weights, after names for ${this.names.length}`);
+    const label = Array.from(slots.subarray(start + ROWS_LABEL, start + ROWS_HEADER));
+    const stats: Record<string, WeightStats> = {};
+    const slotsPerRow = rowSlots(this.bins);
+    for (let i = 0; i < n; i += 1) stats[this.names[i]] = decodeStats(slots, start + ROWS_HEADER + i * slotsPerRow, this.bins);
+    return { label, stats };
+  }
+}
+
+function readNames(slots: Float64Array, from: number, n: number): string[] {
+  const names: string[] = [];
+  let at = from;
+  for (let i = 0; i < n; i += 1) {
+    const length = slots[at++];
+    names.push(Buffer.from(slots.buffer, slots.byteOffset + at * 8, length).toString('utf8'));
+    at += Math.ceil(length / 8);
+  }
+  return names;
+}
 
 /** The tap's shared memory, as sent to the threads that write and read it. */
 export interface TapBuffers {
@@ -40,7 +118,7 @@ export interface TappedMeasurement {
 
 /** A new tap with room for 64 measurements of `weights` weights (at least 512 KB; every page touched now). */
 export function createTap(weights: number, bins: number): TapBuffers {
-  const slots = new SharedArrayBuffer(ringCapacity(ROWS_HEADER + Math.max(1, weights) * rowSlots(bins)) * 8);
+  const slots = new SharedArrayBuffer(ringCapacity(rowsEntrySlots(Math.max(1, weights), bins)) * 8);
   // Touch every page now, not in the snapshot that first reaches it.
   new Float64Array(slots).fill(0);
   return { control: new SharedArrayBuffer(CONTROL_SLOTS * 4), slots, bins };
@@ -76,52 +154,30 @@ export class TapWriter {
    */
   publish(label: ArrayLike<number>, rows: Float64Array, count: number): boolean {
     if (!this.namesPublished) {
-      if (!this.ring.tryPublish(this.namesEntry())) return this.lose();
+      if (!this.ring.tryPublish(namesEntry(this.names))) return this.lose();
       this.namesPublished = true;
     }
-    const length = ROWS_HEADER + count * this.slots;
+    const length = rowsEntrySlots(count, this.tap.bins);
     if (this.entry.length < length) this.entry = new Float64Array(length);
-    const entry = this.entry;
-    entry[0] = length;
-    entry[1] = ROWS;
-    entry[2] = count;
-    for (let i = 0; i < LABEL_SLOTS; i += 1) entry[3 + i] = label[i];
-    entry.set(rows.subarray(0, count * this.slots), ROWS_HEADER);
-    return this.ring.tryPublish(entry.subarray(0, length)) || this.lose();
+    writeRowsHeader(this.entry, 0, count, this.tap.bins, label);
+    this.entry.set(rows.subarray(0, count * this.slots), rowsEntrySlots(0, this.tap.bins));
+    return this.ring.tryPublish(this.entry.subarray(0, length)) || this.lose();
   }
 
   private lose(): false {
     Atomics.add(new Int32Array(this.tap.control), LOST, 1);
     return false;
   }
-
-  private namesEntry(): Float64Array {
-    const utf8 = this.names.map((name) => Buffer.from(name, 'utf8'));
-    const length = 3 + utf8.reduce((n, bytes) => n + 1 + Math.ceil(bytes.length / 8), 0);
-    const entry = new Float64Array(length);
-    const bytes = new Uint8Array(entry.buffer);
-    entry[0] = length;
-    entry[1] = NAMES;
-    entry[2] = utf8.length;
-    let at = 3;
-    for (const name of utf8) {
-      entry[at++] = name.length;
-      bytes.set(name, at * 8);
-      at += Math.ceil(name.length / 8);
-    }
-    return entry;
-  }
 }
 
 /** The reading side: hands on each measurement published. */
 export class TapReader {
   private readonly ring: SlotRing;
-  private readonly slots: number;
-  private names: string[] = [];
+  private readonly decoder: RowsDecoder;
 
-  constructor(private readonly tap: TapBuffers) {
+  constructor(tap: TapBuffers) {
     this.ring = new SlotRing(tap.control, tap.slots);
-    this.slots = rowSlots(tap.bins);
+    this.decoder = new RowsDecoder(tap.bins);
   }
 
   /** Where the worker has got to (for {@link drain}'s `until`). */
@@ -136,34 +192,13 @@ export class TapReader {
   drain(each: (measurement: TappedMeasurement) => void, until = this.ring.head, limit = Infinity): number {
     let measurements = 0;
     this.ring.drain((slots, start) => {
-      const kind = slots[start + 1];
-      const n = slots[start + 2];
-      if (kind === NAMES) {
-        this.names = this.readNames(slots, start + 3, n);
-        return true;
-      }
-      if (measurements >= limit) return false;
-      if (kind !== ROWS) throw new Error(`tfjs-param-monitor: a measuring tap entry of unknown kind ${kind} at slot ${start}`);
-      if (n !== this.names.length) throw new Error(`tfjs-param-monitor: a measurement of ${n} weights in the tap, after names for ${this.names.length}`);
-      const label = Array.from(slots.subarray(start + 3, start + ROWS_HEADER));
-      const stats: Record<string, WeightStats> = {};
-      for (let i = 0; i < n; i += 1) stats[this.names[i]] = decodeStats(slots, start + ROWS_HEADER + i * this.slots, this.tap.bins);
-      each({ label, stats });
+      if (slots[start + 1] === KIND_ROWS && measurements >= limit) return false;
+      const measurement = this.decoder.decode(slots, start);
+      if (measurement === null) return true;
+      each(measurement);
       measurements += 1;
       return true;
     }, until);
     return measurements;
-  }
-
-  private readNames(slots: Float64Array, from: number, n: number): string[] {
-    const bytes = new Uint8Array(slots.buffer, slots.byteOffset, slots.byteLength);
-    const names: string[] = [];
-    let at = from;
-    for (let i = 0; i < n; i += 1) {
-      const length = slots[at++];
-      names.push(Buffer.from(bytes.buffer, bytes.byteOffset + at * 8, length).toString('utf8'));
-      at += Math.ceil(length / 8);
-    }
-    return names;
   }
 }

@@ -8,20 +8,51 @@
  * written before it. They are in the tap by then: the worker publishes a measurement before it
  * answers it, and the ring's head is read before the tap's.
  */
-import type { TapReader, TappedMeasurement } from '../stats/measure-tap';
+import { KIND_ROWS, ROWS_LABEL, RowsDecoder, type TapReader, type TappedMeasurement } from '../stats/measure-tap';
 import type { SlotRing } from '../threads/slot-ring';
 import type { StepRecords } from './event-writer';
-import { TAP_BEFORE } from './step-codec';
+import { KIND_STEP, StepDecoder, TAP_BEFORE, type DecodedStep } from './step-codec';
 
 /** The label's flags: the measurement's histograms are due. */
 const HISTOGRAMS = 1;
 
-/** The label of a measurement to be written at `step` with `wallTime` (seconds), with its histograms or without. */
-export function tapLabel(into: Float64Array, step: number, wallTime: number, histograms: boolean): Float64Array {
+/**
+ * The label of a measurement to be written at `step` with `wallTime` (seconds), with its
+ * histograms or without; in the writer's ring, `tapBefore` as a step entry's (./step-codec.ts).
+ */
+export function tapLabel(into: Float64Array, step: number, wallTime: number, histograms: boolean, tapBefore = 0): Float64Array {
   into[0] = step;
   into[1] = wallTime;
   into[2] = histograms ? HISTOGRAMS : 0;
+  into[3] = tapBefore;
   return into;
+}
+
+/** How many of the tap's measurements go before a ring entry. */
+function tapBeforeOf(slots: Float64Array, start: number): number {
+  const kind = slots[start + 1];
+  if (kind === KIND_STEP) return slots[start + TAP_BEFORE];
+  return kind === KIND_ROWS ? slots[start + ROWS_LABEL + 3] : 0;
+}
+
+/**
+ * The writer's ring holds step entries (./step-codec.ts) and, for snapshots measured on the
+ * training thread, names and rows entries (../stats/measure-tap.ts): this reads either.
+ */
+export class RingEntries {
+  private readonly steps = new StepDecoder();
+  private readonly rows: RowsDecoder;
+
+  constructor(bins: number) {
+    this.rows = new RowsDecoder(bins);
+  }
+
+  /** The event of the entry at `start`, or null for an entry that only names weights. */
+  decode(slots: Float64Array, start: number): DecodedStep | null {
+    if (slots[start + 1] === KIND_STEP) return this.steps.decode(slots, start);
+    const measurement = this.rows.decode(slots, start);
+    return measurement === null ? null : tappedStep(measurement);
+  }
 }
 
 /** What to write for a measurement read from the tap. */
@@ -45,7 +76,7 @@ export class TapMerge {
     }
     const tapUntil = tap.head;
     this.ring.drain((slots, start) => {
-      const before = slots[start + TAP_BEFORE];
+      const before = tapBeforeOf(slots, start);
       if (this.tapWritten < before) this.tapWritten += tap.drain(tapped, tapUntil, before - this.tapWritten);
       entry(slots, start);
     }, until);

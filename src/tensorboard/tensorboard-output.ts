@@ -16,7 +16,7 @@ import { performance } from 'perf_hooks';
 import type { TrainingPosition } from '../alerts/alert-message';
 import type { Alert, Snapshot } from '../history-types';
 import type { CensusEvent, FitEndEvent, MonitorOutput, Report } from '../output';
-import { createTap, LOST, type TapBuffers } from '../stats/measure-tap';
+import { createTap, LABEL_SLOTS, LOST, type TapBuffers } from '../stats/measure-tap';
 import { EventFile } from './event-file';
 import { StepRecords, alertLine, stepOf } from './event-writer';
 import { histogramsDue } from './histogram-schedule';
@@ -35,7 +35,7 @@ export class TensorBoardOutput implements MonitorOutput {
   /** The measuring worker's tap, made at the first census when the monitor measures there. */
   private tapBuffers: TapBuffers | null = null;
   private lost: Int32Array | null = null;
-  private readonly labelSlots = new Float64Array(3);
+  private readonly labelSlots = new Float64Array(LABEL_SLOTS);
   /** The snapshot last labelled for the tap, until it is recorded: its step, whether its histograms were due, the tap's losses then. */
   private labelled: { step: number; histograms: boolean; lost: number } | null = null;
   /** The tap's measurements recorded so far: an event handed over after them is written after them. */
@@ -43,10 +43,16 @@ export class TensorBoardOutput implements MonitorOutput {
   /** The index the next snapshot recorded will have. */
   private nextIndex = 0;
   /**
-   * The training thread's time in this output (choosing the histograms and handing the event to
-   * the writer), events handed, snapshots with histograms (for `npm run bench:tensorboard`).
+   * Events handed to the writer, snapshots with histograms, and with `timing` the training
+   * thread's time in `snapshot` and `label` (for `npm run bench:tensorboard`).
    */
   readonly cost = { totalWriteMs: 0, writes: 0, histogramSnapshots: 0 };
+  /**
+   * Whether `snapshot` and `label` time themselves (set by `npm run bench:tensorboard`). Off
+   * otherwise: reading the clock costs 1 to 3 µs right after a training step, a fifth of the
+   * hand-over.
+   */
+  timing = false;
 
   /**
    * @param bins the histograms' bin count (the monitor's `bins`), to size the writer's memory
@@ -55,7 +61,7 @@ export class TensorBoardOutput implements MonitorOutput {
    * @throws {RangeError} naming the `tensorboard` option when the folder cannot be written
    */
   constructor(folder: string, private readonly report: Report, private readonly bins = 30, private readonly tapped = false) {
-    this.writer = new WriteThread(new EventFile('tensorboard', folder), report);
+    this.writer = new WriteThread(new EventFile('tensorboard', folder), report, bins);
   }
 
   /** The event file's path. */
@@ -85,37 +91,65 @@ export class TensorBoardOutput implements MonitorOutput {
    * The label of the snapshot at `at`, which the measuring worker is about to measure and publish
    * to the tap: the step and wall time of its event, and whether its histograms are due.
    */
-  label(at: TrainingPosition): Float64Array {
+  label(at: TrainingPosition, time: number): Float64Array {
+    if (!this.timing) return this.labelOf(at, time);
     const started = performance.now();
+    const label = this.labelOf(at, time);
+    this.cost.totalWriteMs += performance.now() - started;
+    return label;
+  }
+
+  snapshot(snapshot: Snapshot, alerts: readonly Alert[], time: number): void {
+    if (!this.timing) return this.handOver(snapshot, alerts, time);
+    const started = performance.now();
+    this.handOver(snapshot, alerts, time);
+    this.cost.totalWriteMs += performance.now() - started;
+  }
+
+  private labelOf(at: TrainingPosition, time: number): Float64Array {
     const step = stepOf(at);
     const histograms = histogramsDue(this.nextIndex);
     this.labelled = { step, histograms, lost: Atomics.load(this.lost as Int32Array, LOST) };
-    tapLabel(this.labelSlots, step, Date.now() / 1000, histograms);
-    this.cost.totalWriteMs += performance.now() - started;
-    return this.labelSlots;
+    return tapLabel(this.labelSlots, step, time / 1000, histograms);
   }
 
-  snapshot(snapshot: Snapshot, alerts: readonly Alert[]): void {
-    const started = performance.now();
+  /** A snapshot's events to the writer: everything, or with the tap what the worker does not know. */
+  private handOver(snapshot: Snapshot, alerts: readonly Alert[], time: number): void {
     this.nextIndex = snapshot.index + 1;
     const labelled = this.labelled;
     this.labelled = null;
     const alertStarted = alerts.length > 0 && alerts.some((a) => a.status === 'started');
     if (labelled !== null && labelled.step === stepOf(snapshot) && Atomics.load(this.lost as Int32Array, LOST) === labelled.lost) {
       this.tapRecorded += 1;
-      this.fromTap(snapshot, alerts, labelled.histograms, alertStarted, started);
+      this.fromTap(snapshot, alerts, labelled.histograms, alertStarted, time);
       return;
     }
     const histograms = histogramsDue(snapshot.index) || alertStarted;
     this.unwritten = histograms ? null : snapshot;
     if (histograms) this.cost.histogramSnapshots += 1;
-    // The event's wall time is now, when it is handed over (the snapshot's own time, or a batch
-    // later when the measuring worker measured it), not `Date.parse(snapshot.time)`: parsing took
-    // 6 to 9 µs after a training step, a third of the whole hand-over.
-    this.write(stepOf(snapshot), Date.now() / 1000, {
-      scalars: snapshot.stats, histograms: histograms ? snapshot.stats : undefined,
-      gradients: snapshot.gradients, gradientHistograms: histograms ? snapshot.gradients : undefined, alertLines: alerts.length > 0 ? alerts.map(alertLine) : undefined,
-    }, started);
+    // The event's wall time is the snapshot's, as a number: `Date.parse(snapshot.time)` took 6 to
+    // 9 µs after a training step, and even `Date.now()` 2 to 3 µs. The statistics go as rows,
+    // the rest (rare, or with `gradients`) as a step entry after them.
+    const step = stepOf(snapshot);
+    if (!this.handOverStats(step, time / 1000, snapshot, histograms)) return;
+    if (snapshot.gradients === undefined && alerts.length === 0) return;
+    this.write(step, time / 1000, {
+      gradients: snapshot.gradients, gradientHistograms: histograms ? snapshot.gradients : undefined,
+      alertLines: alerts.length > 0 ? alerts.map(alertLine) : undefined,
+    });
+  }
+
+  /** Hands the statistics of a snapshot measured on this thread over; false once the file failed. */
+  private handOverStats(step: number, wallTime: number, snapshot: Snapshot, histograms: boolean): boolean {
+    if (this.failed) return false;
+    try {
+      this.writer.writeStats(step, wallTime, snapshot.stats, histograms, this.tapRecorded);
+    } catch (error) {
+      this.fail(error);
+      return false;
+    }
+    this.cost.writes += 1;
+    return true;
   }
 
   /**
@@ -123,7 +157,7 @@ export class TensorBoardOutput implements MonitorOutput {
    * over the rest, the histograms when an alert started and they were not due, gradients and
    * alerts, or nothing.
    */
-  private fromTap(snapshot: Snapshot, alerts: readonly Alert[], due: boolean, alertStarted: boolean, started: number): void {
+  private fromTap(snapshot: Snapshot, alerts: readonly Alert[], due: boolean, alertStarted: boolean, time: number): void {
     const histograms = !due && alertStarted;
     this.unwritten = due || histograms ? null : snapshot;
     if (due || histograms) this.cost.histogramSnapshots += 1;
@@ -133,16 +167,14 @@ export class TensorBoardOutput implements MonitorOutput {
         this.writer.check();
       } catch (error) {
         this.fail(error);
-        return;
       }
-      this.cost.totalWriteMs += performance.now() - started;
       return;
     }
-    this.write(stepOf(snapshot), Date.now() / 1000, {
+    this.write(stepOf(snapshot), time / 1000, {
       histograms: histograms ? snapshot.stats : undefined,
       gradients: snapshot.gradients, gradientHistograms: due || histograms ? snapshot.gradients : undefined,
       alertLines: alerts.length > 0 ? alerts.map(alertLine) : undefined,
-    }, started);
+    });
   }
 
   alert(alert: Alert): void {
@@ -166,8 +198,8 @@ export class TensorBoardOutput implements MonitorOutput {
     }
   }
 
-  /** Hands the event over; `started` is when the output began with it, for the cost counter. */
-  private write(step: number, wallTime: number, records: StepRecords, started = performance.now()): void {
+  /** Hands the event over. */
+  private write(step: number, wallTime: number, records: StepRecords): void {
     if (this.failed) return;
     try {
       this.writer.write(step, wallTime, records, this.tapRecorded);
@@ -175,7 +207,6 @@ export class TensorBoardOutput implements MonitorOutput {
       this.fail(error);
       return;
     }
-    this.cost.totalWriteMs += performance.now() - started;
     this.cost.writes += 1;
   }
 

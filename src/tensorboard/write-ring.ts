@@ -17,11 +17,9 @@ export { HEAD, TAIL, ringCapacity };
 export const STATE = RING_CONTROL_SLOTS;
 /** 0; LOAD_FAILED when the writer could not start (the file is untouched); WRITE_FAILED when a write failed. */
 export const FAILED = RING_CONTROL_SLOTS + 1;
-/** Entries written to the file. */
-export const WRITTEN = RING_CONTROL_SLOTS + 2;
 /** Bumped with a notify when the producer wants the consumer awake now (closing, a full ring). */
-export const SIGNAL = RING_CONTROL_SLOTS + 3;
-export const CONTROL_SLOTS = RING_CONTROL_SLOTS + 4;
+export const SIGNAL = RING_CONTROL_SLOTS + 2;
+export const CONTROL_SLOTS = RING_CONTROL_SLOTS + 3;
 
 export const OPEN = 0;
 export const CLOSING = 1;
@@ -30,14 +28,16 @@ export const LOAD_FAILED = 1;
 export const WRITE_FAILED = 2;
 
 /**
- * Writer statistics (float64, written by the writer only): bytes in the file, ms spent decoding
- * and writing, polls, and the thread's CPU time from start to close (Linux; NaN elsewhere).
+ * Writer statistics (float64, written by the writer only, and apart from the control block, which
+ * the training thread reads after every snapshot): bytes in the file, ms spent decoding and
+ * writing, polls, the thread's CPU time from start to close (Linux; NaN elsewhere), events written.
  */
 export const STAT_BYTES = 0;
 export const STAT_WRITE_MS = 1;
 export const STAT_POLLS = 2;
 export const STAT_CPU_MS = 3;
-export const STAT_SLOTS = 4;
+export const STAT_WRITTEN = 4;
+export const STAT_SLOTS = 5;
 
 /** The buffers, as sent to the writer thread. */
 export interface RingBuffers {
@@ -61,6 +61,8 @@ export interface WriterSetup {
    * snapshots' statistics come straight from it, and the writer reads it before the ring.
    */
   tap: TapBuffers | null;
+  /** The histograms' bin count (rows entries, ../stats/measure-tap.ts). */
+  bins: number;
 }
 
 export class WriteRing extends SlotRing {

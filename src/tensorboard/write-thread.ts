@@ -16,14 +16,18 @@
 import * as path from 'path';
 import { MessageChannel, MessagePort, receiveMessageOnPort, Worker } from 'worker_threads';
 import type { Report } from '../output';
-import { TapReader, type TapBuffers, type TappedMeasurement } from '../stats/measure-tap';
+import type { WeightStats } from '../history-types';
+import {
+  LABEL_SLOTS, namesEntry, rowsEntrySlots, TapReader, writeRowsHeader, type TapBuffers, type TappedMeasurement,
+} from '../stats/measure-tap';
+import { encodeStats, rowSlots } from '../stats/stats-codec';
 import { compiledWorkerScript } from '../worker-script';
 import type { EventFile } from './event-file';
 import { EventWriter, StepRecords } from './event-writer';
-import { StepDecoder, StepEncoder } from './step-codec';
-import { TapMerge, tappedStep } from './tap-merge';
+import { StepEncoder } from './step-codec';
+import { RingEntries, TapMerge, tapLabel, tappedStep } from './tap-merge';
 import {
-  CLOSED, CLOSING, FAILED, LOAD_FAILED, STATE, STAT_BYTES, STAT_CPU_MS, STAT_POLLS, STAT_WRITE_MS, TAIL, WRITE_FAILED, WRITER_TAG, WRITTEN, WriteRing, WriterSetup, ringCapacity,
+  CLOSED, CLOSING, FAILED, LOAD_FAILED, STATE, STAT_BYTES, STAT_CPU_MS, STAT_POLLS, STAT_WRITE_MS, STAT_WRITTEN, TAIL, WRITE_FAILED, WRITER_TAG, WriteRing, WriterSetup, ringCapacity,
 } from './write-ring';
 
 /** How long `close()` waits for the writer to drain and flush the file. */
@@ -72,13 +76,19 @@ export class WriteThread {
   private ring: WriteRing | null = null;
   private port: MessagePort | null = null;
   /** Set when the writer could not start: the training thread writes, decoding what the ring and the tap hold. */
-  private direct: { writer: EventWriter; decoder: StepDecoder; merge: TapMerge } | null = null;
+  private direct: { writer: EventWriter; entries: RingEntries; merge: TapMerge } | null = null;
+  /** The weights of the last names entry, which the rows entries after it hold (`writeStats`). */
+  private rowNames: string[] = [];
+  private readonly label = new Float64Array(LABEL_SLOTS);
   private tap: TapBuffers | null = null;
+  /** About the slots of an entry (`start`), so that the ring's free room is re-read only when that may not fit. */
+  private entrySlots = 0;
   /** Why the writer stopped, from its `error` or `exit` event. */
   private exited: string | null = null;
   private closed = false;
 
-  constructor(private readonly eventFile: EventFile, private readonly report: Report) {}
+  /** @param bins the histograms' bin count (rows entries) */
+  constructor(private readonly eventFile: EventFile, private readonly report: Report, private readonly bins = 30) {}
 
   get file(): string {
     return this.eventFile.file;
@@ -97,8 +107,8 @@ export class WriteThread {
   get threadStats(): { written: number; writeMs: number; polls: number; cpuMs: number; onThread: boolean } {
     const ring = this.ring;
     if (ring === null) return { written: 0, writeMs: 0, polls: 0, cpuMs: 0, onThread: false };
-    const { stats, control } = ring;
-    return { written: Atomics.load(control, WRITTEN), writeMs: stats[STAT_WRITE_MS], polls: stats[STAT_POLLS], cpuMs: stats[STAT_CPU_MS], onThread: this.direct === null };
+    const { stats } = ring;
+    return { written: stats[STAT_WRITTEN], writeMs: stats[STAT_WRITE_MS], polls: stats[STAT_POLLS], cpuMs: stats[STAT_CPU_MS], onThread: this.direct === null };
   }
 
   /**
@@ -116,17 +126,69 @@ export class WriteThread {
     // The entry is encoded straight into the ring, where there is room before its end.
     let ring = this.ring;
     if (ring !== null && Atomics.load(ring.control, FAILED) === 0 && this.exited === null) {
-      const { at, room } = ring.freeRun();
-      const length = this.encoder.encodeInto(ring.slots, ring.bytes, at, room, step, wallTime, records, tapBefore);
+      const length = this.encoder.encodeInto(ring.slots, ring.bytes, ring.freeAt, ring.freeRoom(this.entrySlots), step, wallTime, records, tapBefore);
       if (length > 0) {
         ring.commit(length);
         return;
       }
     }
     // Else: the ring wraps here or is full, or the writer has not started or has stopped.
-    const entry = this.encoder.encode(step, wallTime, records, tapBefore);
+    this.publish(this.encoder.encode(step, wallTime, records, tapBefore));
+  }
+
+  /**
+   * Hands over the statistics of a snapshot measured on this thread, as rows
+   * (../stats/stats-codec.ts, in ../stats/measure-tap.ts entries): a copy of each weight's
+   * numbers, a third of the step codec's time after a training step (docs/tensorboard.md, Cost).
+   * The writer writes their histograms when `histograms` says so; `tapBefore` as for `write`.
+   */
+  writeStats(step: number, wallTime: number, stats: Readonly<Record<string, WeightStats>>, histograms: boolean, tapBefore = 0): void {
+    if (this.closed) throw new Error(`the event file ${this.file} is closed`);
+    if (this.direct !== null) {
+      this.drainHere();
+      this.direct.writer.write(step, wallTime, { scalars: stats, histograms: histograms ? stats : undefined });
+      return;
+    }
+    const label = tapLabel(this.label, step, wallTime, histograms, tapBefore);
+    const names = this.rowNames;
+    let count = 0;
+    let same = true;
+    for (const name in stats) {
+      if (names[count] !== name) same = false;
+      count += 1;
+    }
+    const ring = this.ring;
+    const length = rowsEntrySlots(count, this.bins);
+    if (same && count === names.length && ring !== null && Atomics.load(ring.control, FAILED) === 0 && this.exited === null
+      && ring.freeRoom(length) >= length) {
+      this.writeRows(ring.slots, ring.freeAt, stats, count, label);
+      ring.commit(length);
+      return;
+    }
+    // Else: new names, or the ring wraps here or is full, or the writer has not started or has stopped.
+    if (!same || count !== names.length) {
+      this.rowNames = Object.keys(stats);
+      this.publish(namesEntry(this.rowNames));
+    }
+    const entry = new Float64Array(length);
+    this.writeRows(entry, 0, stats, count, label);
+    this.publish(entry);
+  }
+
+  private writeRows(slots: Float64Array, at: number, stats: Readonly<Record<string, WeightStats>>, count: number, label: Float64Array): void {
+    let row = at + rowsEntrySlots(0, this.bins);
+    const perRow = rowSlots(this.bins);
+    writeRowsHeader(slots, at, count, this.bins, label);
+    for (const name in stats) {
+      encodeStats(stats[name], slots, row);
+      row += perRow;
+    }
+  }
+
+  /** Publishes an entry the fast path could not write in place: starts the writer, falls back, or waits for room. */
+  private publish(entry: Float64Array): void {
     if (this.ring === null) this.start(entry.length);
-    ring = this.ring as WriteRing;
+    const ring = this.ring as WriteRing;
     let deadline = 0;
     for (;;) {
       this.checkWriter();
@@ -212,6 +274,7 @@ export class WriteThread {
   start(entrySlots: number, tap: TapBuffers | null = null): void {
     if (this.ring !== null || this.closed) return;
     this.tap = tap;
+    this.entrySlots = entrySlots;
     const ring = WriteRing.create(ringCapacity(entrySlots));
     // Touch every page now: a page's first write faults into the kernel, which would otherwise
     // land in the snapshots that first reach it.
@@ -220,7 +283,7 @@ export class WriteThread {
     const { port1, port2 } = new MessageChannel();
     this.port = port1;
     try {
-      const setup: WriterSetup = { tag: WRITER_TAG, file: this.eventFile.handle, ring: ring.buffers, port: port2, tap };
+      const setup: WriterSetup = { tag: WRITER_TAG, file: this.eventFile.handle, ring: ring.buffers, port: port2, tap, bins: this.bins };
       // trackUnmanagedFds off: the writer closes a descriptor this thread opened, as intended.
       const worker = new Worker(bootstrap(writerScript()), { eval: true, workerData: setup, transferList: [port2], trackUnmanagedFds: false });
       worker.on('error', (error) => { this.exited ??= `it failed: ${error.message}`; });
@@ -258,7 +321,7 @@ export class WriteThread {
     if (this.direct !== null) return;
     live.delete(this);
     const tap = this.tap === null ? null : new TapReader(this.tap);
-    this.direct = { writer: new EventWriter(this.eventFile), decoder: new StepDecoder(), merge: new TapMerge(this.ring as WriteRing, tap) };
+    this.direct = { writer: new EventWriter(this.eventFile), entries: new RingEntries(this.bins), merge: new TapMerge(this.ring as WriteRing, tap) };
     this.report('info', `the TensorBoard writer thread did not start (${why}), so the training thread writes the event file ${this.file}`, {
       event: 'tensorboard-writer-fallback', file: this.file,
     });
@@ -268,8 +331,8 @@ export class WriteThread {
   private drainHere(): void {
     const direct = this.direct as NonNullable<WriteThread['direct']>;
     direct.merge.drain((slots, start) => {
-      const { step, wallTime, records } = direct.decoder.decode(slots, start);
-      direct.writer.write(step, wallTime, records);
+      const decoded = direct.entries.decode(slots, start);
+      if (decoded !== null) direct.writer.write(decoded.step, decoded.wallTime, decoded.records);
     }, (measurement: TappedMeasurement) => {
       const { step, wallTime, records } = tappedStep(measurement);
       direct.writer.write(step, wallTime, records);
@@ -278,7 +341,7 @@ export class WriteThread {
 
   private writeHere(entry: Float64Array): void {
     const direct = this.direct as NonNullable<WriteThread['direct']>;
-    const { step, wallTime, records } = direct.decoder.decode(entry, 0);
-    direct.writer.write(step, wallTime, records);
+    const decoded = direct.entries.decode(entry, 0);
+    if (decoded !== null) direct.writer.write(decoded.step, decoded.wallTime, decoded.records);
   }
 }

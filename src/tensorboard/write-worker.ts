@@ -13,10 +13,9 @@ import { isMainThread, workerData } from 'worker_threads';
 import { TapReader, type TappedMeasurement } from '../stats/measure-tap';
 import { EventFile } from './event-file';
 import { EventWriter, type StepRecords } from './event-writer';
-import { StepDecoder } from './step-codec';
-import { TapMerge, tappedStep } from './tap-merge';
+import { RingEntries, TapMerge, tappedStep } from './tap-merge';
 import {
-  CLOSED, CLOSING, FAILED, SIGNAL, STATE, STAT_BYTES, STAT_CPU_MS, STAT_POLLS, STAT_WRITE_MS, WRITE_FAILED, WRITER_TAG, WRITTEN, WriteRing, WriterSetup,
+  CLOSED, CLOSING, FAILED, SIGNAL, STATE, STAT_BYTES, STAT_CPU_MS, STAT_POLLS, STAT_WRITE_MS, STAT_WRITTEN, WRITE_FAILED, WRITER_TAG, WriteRing, WriterSetup,
 } from './write-ring';
 
 /** The shortest poll interval, ms: what a SIGKILL can lose when snapshots come faster. */
@@ -44,7 +43,7 @@ function run(setup: WriterSetup): void {
   const { control, stats } = ring;
   const file = new EventFile(setup.file);
   const writer = new EventWriter(file);
-  const decoder = new StepDecoder();
+  const entries = new RingEntries(setup.bins);
   const merge = new TapMerge(ring, setup.tap === null ? null : new TapReader(setup.tap));
   let lastWallTime: number | null = null;
   let poll = MIN_POLL_MS;
@@ -54,11 +53,12 @@ function run(setup: WriterSetup): void {
     stats[STAT_BYTES] = file.bytes;
     if (lastWallTime !== null && wallTime > lastWallTime) poll = pollInterval(wallTime - lastWallTime);
     lastWallTime = wallTime;
-    Atomics.add(control, WRITTEN, 1);
+    stats[STAT_WRITTEN] += 1;
   };
   const entry = (slots: Float64Array, start: number) => {
     const started = performance.now();
-    write(decoder.decode(slots, start), started);
+    const decoded = entries.decode(slots, start);
+    if (decoded !== null) write(decoded, started);
   };
   const tapped = (measurement: TappedMeasurement) => {
     const started = performance.now();

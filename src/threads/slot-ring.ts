@@ -11,10 +11,14 @@
  * says "go on at slot 0". An entry's first slot is its length.
  */
 
-/** Control block slots (int32) every ring has; a ring may add its own after them. */
+/**
+ * Control block slots (int32) every ring has; a ring may add its own after them. HEAD (written by
+ * the producer) and TAIL (by the consumer) are 64 bytes apart, and apart from the ring's own slots,
+ * so that neither side's writes move a cache line the other side's next step needs.
+ */
 export const HEAD = 0;
-export const TAIL = 1;
-export const RING_CONTROL_SLOTS = 2;
+export const TAIL = 16;
+export const RING_CONTROL_SLOTS = 32;
 
 /** A slot that says the rest of the ring is unused up to its end. */
 const WRAP = -1;
@@ -32,6 +36,13 @@ export class SlotRing {
   /** The slots' bytes (text is packed into slots). */
   readonly bytes: Uint8Array;
   private readonly mask: number;
+  /**
+   * The producer's own copies: HEAD, which only it writes, and TAIL as last read, re-read only
+   * when the room it leaves is too small. A training thread that hands an entry over after every
+   * snapshot then reads no line the consumer writes.
+   */
+  private ownHead: number;
+  private tailSeen: number;
 
   /** @param control at least {@link RING_CONTROL_SLOTS} int32 slots @param slots a power of two of float64 slots */
   constructor(control: SharedArrayBuffer, slots: SharedArrayBuffer) {
@@ -42,6 +53,8 @@ export class SlotRing {
     if (capacity < 2 || (capacity & (capacity - 1)) !== 0) throw new RangeError(`the ring's capacity must be a power of two, but got ${capacity}`);
     if (this.control.length < RING_CONTROL_SLOTS) throw new RangeError(`the ring's control block needs ${RING_CONTROL_SLOTS} slots, but got ${this.control.length}`);
     this.mask = capacity - 1;
+    this.ownHead = Atomics.load(this.control, HEAD);
+    this.tailSeen = Atomics.load(this.control, TAIL);
   }
 
   get capacity(): number {
@@ -70,36 +83,58 @@ export class SlotRing {
   tryPublish(entry: Float64Array): boolean {
     const n = entry.length;
     if (n > this.largestEntry) return false;
-    const head = Atomics.load(this.control, HEAD);
-    const used = (head - Atomics.load(this.control, TAIL)) | 0;
+    const head = this.ownHead;
     const at = head & this.mask;
     const toEnd = this.capacity - at;
     const wraps = n > toEnd;
-    if ((wraps ? n + toEnd : n) > this.capacity - used) return false;
+    if ((wraps ? n + toEnd : n) > this.free(wraps ? n + toEnd : n)) return false;
     let position = head;
     if (wraps) {
       this.slots[at] = WRAP;
       position = (position + toEnd) | 0;
     }
     this.slots.set(entry, position & this.mask);
-    Atomics.store(this.control, HEAD, (position + n) | 0);
+    this.publish((position + n) | 0);
     return true;
   }
 
   /**
-   * Producer, writing in place: the slot where the next entry starts and how many slots it may
-   * take from there (free and before the ring's end). Write the entry there, then {@link commit}.
+   * Producer, writing in place: the first slot of the next entry ({@link freeAt}) and how many
+   * slots it may take from there, free and before the ring's end, when at least `wanted` are
+   * (else the room there, perhaps less). Write the entry there, then {@link commit}.
    */
-  freeRun(): { at: number; room: number } {
-    const head = Atomics.load(this.control, HEAD);
-    const used = (head - Atomics.load(this.control, TAIL)) | 0;
-    const at = head & this.mask;
-    return { at, room: Math.min(this.capacity - at, this.capacity - used) };
+  freeRoom(wanted: number): number {
+    return Math.min(this.capacity - (this.ownHead & this.mask), this.free(wanted));
   }
 
-  /** Producer: publishes the `n`-slot entry written at {@link freeRun}'s slot. */
+  /** Producer: the slot where the next entry written in place starts. */
+  get freeAt(): number {
+    return this.ownHead & this.mask;
+  }
+
+  /** Producer, for tests and figures: the free run as one object. */
+  freeRun(): { at: number; room: number } {
+    return { at: this.freeAt, room: this.freeRoom(this.capacity) };
+  }
+
+  /** Producer: publishes the `n`-slot entry written at {@link freeAt}. */
   commit(n: number): void {
-    Atomics.store(this.control, HEAD, (Atomics.load(this.control, HEAD) + n) | 0);
+    this.publish((this.ownHead + n) | 0);
+  }
+
+  /** Free slots, TAIL re-read only when the last reading leaves fewer than `wanted`. */
+  private free(wanted: number): number {
+    let free = this.capacity - ((this.ownHead - this.tailSeen) | 0);
+    if (free < wanted) {
+      this.tailSeen = Atomics.load(this.control, TAIL);
+      free = this.capacity - ((this.ownHead - this.tailSeen) | 0);
+    }
+    return free;
+  }
+
+  private publish(head: number): void {
+    this.ownHead = head;
+    Atomics.store(this.control, HEAD, head);
   }
 
   /**

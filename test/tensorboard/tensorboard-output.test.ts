@@ -197,9 +197,10 @@ describe('which snapshots carry histograms', () => {
   it('every snapshot up to the 500th, then the schedule, plus where an alert started and the last of a fit', () => {
     const folder = path.join(tmp, 'choice');
     const output = new TensorBoardOutput(folder, () => { throw new Error('no failure expected'); });
-    for (let i = 0; i <= 600; i += 1) output.snapshot(snapshot(i), i === 503 ? [alert(503)] : []);
+    const time = Date.parse('2026-01-01T00:00:00.000Z');
+    for (let i = 0; i <= 600; i += 1) output.snapshot(snapshot(i), i === 503 ? [alert(503)] : [], time);
     output.fitEnd({ epoch: 1, lastSnapshot: snapshot(600) }); // 600 is due: nothing more
-    for (let i = 601; i <= 603; i += 1) output.snapshot(snapshot(i), []);
+    for (let i = 601; i <= 603; i += 1) output.snapshot(snapshot(i), [], time);
     output.fitEnd({ epoch: 2, lastSnapshot: snapshot(603) }); // 603 is not: its histograms now
     output.close();
     const steps = seriesByTag(readFolder(folder).events).get('w')!.map((p) => p.step);
