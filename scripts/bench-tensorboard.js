@@ -80,17 +80,21 @@ async function run(dir, snapshots, thread, mode = 'thread') {
     const tb = monitor.tensorboard;
     tb.timing = true;
     const writer = tb.writer;
-    const write = writer.write.bind(writer);
     let histogramsBefore = 0;
-    writer.write = (...args) => {
-      const t = performance.now();
-      write(...args);
-      const us = (performance.now() - t) * 1000;
-      // The output counts a snapshot with histograms before it hands it over.
-      (tb.cost.histogramSnapshots > histogramsBefore ? samples.withHistograms : samples.scalarsOnly).push(us);
-      histogramsBefore = tb.cost.histogramSnapshots;
-      samples.all.push(us);
-    };
+    // A snapshot's statistics go by `writeStats`, anything else by `write`.
+    for (const method of ['write', 'writeStats']) {
+      const call = writer[method].bind(writer);
+      writer[method] = (...args) => {
+        const t = performance.now();
+        call(...args);
+        const us = (performance.now() - t) * 1000;
+        if (method === 'write') return;
+        // The output counts a snapshot with histograms before it hands it over.
+        (tb.cost.histogramSnapshots > histogramsBefore ? samples.withHistograms : samples.scalarsOnly).push(us);
+        histogramsBefore = tb.cost.histogramSnapshots;
+        samples.all.push(us);
+      };
+    }
     const started = performance.now();
     await model.fit(xs, ys, { epochs: snapshots / (DIGITS / BATCH), batchSize: BATCH, verbose: 0, callbacks: [monitor] });
     trainMs = performance.now() - started;
