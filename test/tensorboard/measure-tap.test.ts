@@ -194,7 +194,10 @@ async function trainIris(options: ParamMonitorOptions, epochs: number, prepare?:
     await model.fit(xs, ys, { epochs, batchSize: 50, verbose: 0, callbacks: [monitor] });
     const output = (monitor as unknown as { tensorboard: TensorBoardOutput }).tensorboard;
     await monitor.dispose();
-    return { history: monitor.toJSON(), handedOver: output.cost.writes, written: output.writer.threadStats.written };
+    return {
+      history: monitor.toJSON(), handedOver: output.cost.writes, written: output.writer.threadStats.written,
+      lost: lostMeasurements(output.tap as TapBuffers),
+    };
   } finally {
     model.dispose();
     optimizer.dispose();
@@ -221,12 +224,14 @@ describe.each(['cpu', 'wasm'])('the tensorboard option with the measuring worker
 
   it('writes every statistic and histogram of the history from the tap; the training thread hands over none', async () => {
     const folder = path.join(tmp, backend, 'tap');
-    const { history, handedOver, written } = await trainIris({ tensorboard: folder }, 3);
+    const { history, handedOver, written, lost } = await trainIris({ tensorboard: folder }, 3);
     expect(history.series.batch).toEqual([null, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
     expectFileMatchesHistory(folder, history);
     expectInOrder(folder);
-    expect(handedOver).toBe(0);
-    expect(written).toBe(10);
+    // The training thread hands over the alerts of a snapshot, if this run raised any, and nothing else.
+    expect(lost).toBe(0);
+    expect(handedOver).toBe(new Set(history.alerts.map((a) => a.batch ?? a.epoch)).size);
+    expect(written).toBe(10 + handedOver);
   });
 
   it('hands over only the alerts and the gradients, each written after its snapshot\'s statistics', async () => {
