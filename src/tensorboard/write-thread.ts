@@ -13,19 +13,15 @@
  * measuring worker's tap, the writer reads the snapshots' statistics from the tap as well
  * (./tap-merge.ts).
  */
-import * as path from 'path';
 import { MessageChannel, MessagePort, receiveMessageOnPort, Worker } from 'worker_threads';
 import type { Report } from '../output';
 import type { WeightStats } from '../history-types';
-import {
-  LABEL_SLOTS, namesEntry, rowsEntrySlots, TapReader, writeRowsHeader, type TapBuffers, type TappedMeasurement,
-} from '../stats/measure-tap';
-import { encodeStats, rowSlots } from '../stats/stats-codec';
-import { compiledWorkerScript } from '../worker-script';
+import { TapReader, type TapBuffers, type TappedMeasurement } from '../stats/measure-tap';
 import type { EventFile } from './event-file';
 import { EventWriter, StepRecords } from './event-writer';
-import { StepEncoder } from './step-codec';
-import { RingEntries, TapMerge, tapLabel, tappedStep } from './tap-merge';
+import { RingHandOver } from './ring-hand-over';
+import { RingEntries, TapMerge, tappedStep } from './tap-merge';
+import { closeWithProcess, forgetAtExit, writerBootstrap } from './writer-start';
 import {
   CLOSED, CLOSING, FAILED, LOAD_FAILED, STATE, STAT_BYTES, STAT_CPU_MS, STAT_POLLS, STAT_WRITE_MS, STAT_WRITTEN, TAIL, WRITE_FAILED, WRITER_TAG, WriteRing, WriterSetup, ringCapacity,
 } from './write-ring';
@@ -35,60 +31,22 @@ export const CLOSE_TIMEOUT_MS = 10_000;
 /** How long a snapshot waits for room when the writer is behind by a whole ring. */
 export const FULL_WAIT_MS = 10_000;
 
-/** The compiled writer script (../worker-script.ts), or why it cannot start. */
-function writerScript(): string {
-  const script = compiledWorkerScript(__dirname, 'tensorboard', 'write-worker.js');
-  if (script !== null) return script;
-  throw new Error(`its script is missing (${path.join(__dirname, 'write-worker.js')}); a bundler must copy it next to the monitor's code`);
-}
-
-/**
- * What the writer runs: loads the script; if that throws, says why through the port and the
- * control block, where the training thread (which never waits on the event loop) reads it.
- */
-function bootstrap(script: string): string {
-  return `const { workerData } = require('worker_threads');
-try {
-  require(${JSON.stringify(script)});
-} catch (error) {
-  workerData.port.postMessage({ error: 'it could not load ' + ${JSON.stringify(script)} + ' (' + String(error && error.message).split('\\n')[0] + ')' });
-  Atomics.store(new Int32Array(workerData.ring.control), ${FAILED}, ${LOAD_FAILED});
-}`;
-}
-
-/** Writers not closed yet: the process's `exit` event drains them. */
-const live = new Set<WriteThread>();
-let exitHooked = false;
-
-function closeAtExit(): void {
-  for (const thread of [...live]) {
-    try {
-      thread.close();
-    } catch (error) {
-      process.stderr.write(`tfjs-param-monitor: at exit, ${(error as Error).message}\n`);
-    }
-  }
-}
-
 /** Appends events to an open event file through the writer thread. */
 export class WriteThread {
-  private readonly encoder = new StepEncoder();
+  private readonly handOver: RingHandOver;
   private ring: WriteRing | null = null;
   private port: MessagePort | null = null;
   /** Set when the writer could not start: the training thread writes, decoding what the ring and the tap hold. */
   private direct: { writer: EventWriter; entries: RingEntries; merge: TapMerge } | null = null;
-  /** The weights of the last names entry, which the rows entries after it hold (`writeStats`). */
-  private rowNames: string[] = [];
-  private readonly label = new Float64Array(LABEL_SLOTS);
   private tap: TapBuffers | null = null;
-  /** About the slots of an entry (`start`), so that the ring's free room is re-read only when that may not fit. */
-  private entrySlots = 0;
   /** Why the writer stopped, from its `error` or `exit` event. */
   private exited: string | null = null;
   private closed = false;
 
   /** @param bins the histograms' bin count (rows entries) */
-  constructor(private readonly eventFile: EventFile, private readonly report: Report, private readonly bins = 30) {}
+  constructor(private readonly eventFile: EventFile, private readonly report: Report, private readonly bins = 30) {
+    this.handOver = new RingHandOver(bins);
+  }
 
   get file(): string {
     return this.eventFile.file;
@@ -124,23 +82,16 @@ export class WriteThread {
     }
     // The common case first, with as little touched as can be: this runs after every snapshot.
     // The entry is encoded straight into the ring, where there is room before its end.
-    let ring = this.ring;
-    if (ring !== null && Atomics.load(ring.control, FAILED) === 0 && this.exited === null) {
-      const length = this.encoder.encodeInto(ring.slots, ring.bytes, ring.freeAt, ring.freeRoom(this.entrySlots), step, wallTime, records, tapBefore);
-      if (length > 0) {
-        ring.commit(length);
-        return;
-      }
-    }
+    const ring = this.ring;
+    if (ring !== null && this.writing(ring) && this.handOver.stepInPlace(ring, step, wallTime, records, tapBefore)) return;
     // Else: the ring wraps here or is full, or the writer has not started or has stopped.
-    this.publish(this.encoder.encode(step, wallTime, records, tapBefore));
+    this.publish(this.handOver.stepEntry(step, wallTime, records, tapBefore));
   }
 
   /**
    * Hands over the statistics of a snapshot measured on this thread, as rows
-   * (../stats/stats-codec.ts, in ../stats/measure-tap.ts entries): a copy of each weight's
-   * numbers, a third of the step codec's time after a training step (docs/tensorboard.md, Cost).
-   * The writer writes their histograms when `histograms` says so; `tapBefore` as for `write`.
+   * (./ring-hand-over.ts). The writer writes their histograms when `histograms` says so;
+   * `tapBefore` as for `write`.
    */
   writeStats(step: number, wallTime: number, stats: Readonly<Record<string, WeightStats>>, histograms: boolean, tapBefore = 0): void {
     if (this.closed) throw new Error(`the event file ${this.file} is closed`);
@@ -149,40 +100,15 @@ export class WriteThread {
       this.direct.writer.write(step, wallTime, { scalars: stats, histograms: histograms ? stats : undefined });
       return;
     }
-    const label = tapLabel(this.label, step, wallTime, histograms, tapBefore);
-    const names = this.rowNames;
-    let count = 0;
-    let same = true;
-    for (const name in stats) {
-      if (names[count] !== name) same = false;
-      count += 1;
-    }
     const ring = this.ring;
-    const length = rowsEntrySlots(count, this.bins);
-    if (same && count === names.length && ring !== null && Atomics.load(ring.control, FAILED) === 0 && this.exited === null
-      && ring.freeRoom(length) >= length) {
-      this.writeRows(ring.slots, ring.freeAt, stats, count, label);
-      ring.commit(length);
-      return;
-    }
-    // Else: new names, or the ring wraps here or is full, or the writer has not started or has stopped.
-    if (!same || count !== names.length) {
-      this.rowNames = Object.keys(stats);
-      this.publish(namesEntry(this.rowNames));
-    }
-    const entry = new Float64Array(length);
-    this.writeRows(entry, 0, stats, count, label);
-    this.publish(entry);
+    if (ring !== null && this.writing(ring) && this.handOver.statsInPlace(ring, step, wallTime, stats, histograms, tapBefore)) return;
+    // Else: new weights, or the ring wraps here or is full, or the writer has not started or has stopped.
+    for (const entry of this.handOver.statsEntries(step, wallTime, stats, histograms, tapBefore)) this.publish(entry);
   }
 
-  private writeRows(slots: Float64Array, at: number, stats: Readonly<Record<string, WeightStats>>, count: number, label: Float64Array): void {
-    let row = at + rowsEntrySlots(0, this.bins);
-    const perRow = rowSlots(this.bins);
-    writeRowsHeader(slots, at, count, this.bins, label);
-    for (const name in stats) {
-      encodeStats(stats[name], slots, row);
-      row += perRow;
-    }
+  /** Whether the writer thread writes (else the slow path finds out why). */
+  private writing(ring: WriteRing): boolean {
+    return Atomics.load(ring.control, FAILED) === 0 && this.exited === null;
   }
 
   /** Publishes an entry the fast path could not write in place: starts the writer, falls back, or waits for room. */
@@ -231,7 +157,7 @@ export class WriteThread {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    live.delete(this);
+    forgetAtExit(this);
     const ring = this.ring;
     if (ring === null || this.direct !== null) {
       try {
@@ -274,7 +200,7 @@ export class WriteThread {
   start(entrySlots: number, tap: TapBuffers | null = null): void {
     if (this.ring !== null || this.closed) return;
     this.tap = tap;
-    this.entrySlots = entrySlots;
+    this.handOver.entrySlots = entrySlots;
     const ring = WriteRing.create(ringCapacity(entrySlots));
     // Touch every page now: a page's first write faults into the kernel, which would otherwise
     // land in the snapshots that first reach it.
@@ -285,7 +211,7 @@ export class WriteThread {
     try {
       const setup: WriterSetup = { tag: WRITER_TAG, file: this.eventFile.handle, ring: ring.buffers, port: port2, tap, bins: this.bins };
       // trackUnmanagedFds off: the writer closes a descriptor this thread opened, as intended.
-      const worker = new Worker(bootstrap(writerScript()), { eval: true, workerData: setup, transferList: [port2], trackUnmanagedFds: false });
+      const worker = new Worker(writerBootstrap(), { eval: true, workerData: setup, transferList: [port2], trackUnmanagedFds: false });
       worker.on('error', (error) => { this.exited ??= `it failed: ${error.message}`; });
       worker.on('exit', (code) => { this.exited ??= `it exited with code ${code}`; });
       worker.unref();
@@ -295,11 +221,7 @@ export class WriteThread {
       this.fallBack(`it could not start: ${(error as Error).message}`);
       return;
     }
-    live.add(this);
-    if (!exitHooked) {
-      exitHooked = true;
-      process.on('exit', closeAtExit);
-    }
+    closeWithProcess(this);
   }
 
   /** Switches to writing on the training thread when the writer could not start; throws when it failed later. */
@@ -319,7 +241,7 @@ export class WriteThread {
 
   private fallBack(why = this.reason()): void {
     if (this.direct !== null) return;
-    live.delete(this);
+    forgetAtExit(this);
     const tap = this.tap === null ? null : new TapReader(this.tap);
     this.direct = { writer: new EventWriter(this.eventFile), entries: new RingEntries(this.bins), merge: new TapMerge(this.ring as WriteRing, tap) };
     this.report('info', `the TensorBoard writer thread did not start (${why}), so the training thread writes the event file ${this.file}`, {
