@@ -10,8 +10,7 @@ import type { WeightStats } from '../history-types';
 import { LABEL_SLOTS, namesEntry, rowsEntrySlots, writeRowsHeader } from '../stats/measure-tap';
 import { encodeStats, rowSlots } from '../stats/stats-codec';
 import type { SlotRing } from '../threads/slot-ring';
-import type { StepRecords } from './event-writer';
-import { StepEncoder } from './step-codec';
+import { StepEncoder, type StepEntryRecords } from './step-codec';
 import { tapLabel } from './tap-merge';
 
 type Stats = Readonly<Record<string, WeightStats>>;
@@ -28,7 +27,7 @@ export class RingHandOver {
   constructor(private readonly bins: number) {}
 
   /** Writes a step entry into `ring` in place; false when it does not fit before the ring's end. */
-  stepInPlace(ring: SlotRing, step: number, wallTime: number, records: StepRecords, tapBefore: number): boolean {
+  stepInPlace(ring: SlotRing, step: number, wallTime: number, records: StepEntryRecords, tapBefore: number): boolean {
     const length = this.encoder.encodeInto(ring.slots, ring.bytes, ring.freeAt, ring.freeRoom(this.entrySlots), step, wallTime, records, tapBefore);
     if (length === 0) return false;
     ring.commit(length);
@@ -36,7 +35,7 @@ export class RingHandOver {
   }
 
   /** The step entry as an array of its own (valid until the next call). */
-  stepEntry(step: number, wallTime: number, records: StepRecords, tapBefore: number): Float64Array {
+  stepEntry(step: number, wallTime: number, records: StepEntryRecords, tapBefore: number): Float64Array {
     return this.encoder.encode(step, wallTime, records, tapBefore);
   }
 

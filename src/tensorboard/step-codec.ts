@@ -1,14 +1,14 @@
 /**
- * A step's records (./event-writer.ts `StepRecords`) as float64 slots, the form in which the
- * training thread hands them to the writer thread (./write-ring.ts). Encoding is copying numbers
+ * A step's records (./event-writer.ts `StepRecords`) but its statistics, which go as rows
+ * (./ring-hand-over.ts), as float64 slots: the form in which the training thread hands alerts,
+ * gradients and histograms to the writer thread (./write-ring.ts). Encoding is copying numbers
  * into a reused array: no protobuf, no CRC and no system call on the training thread, which is
  * what makes the write cheap there (docs/tensorboard.md, Cost). Weight names are sent once, the
  * first time a weight appears, and referred to by number after that; alert lines go as UTF-8
  * bytes packed eight to a slot. Null (an absent statistic) and NaN (a measured one) stay distinct.
  *
- * An entry: [slots, KIND_STEP, step, wallTime, scalars, gradients, histograms,
- * gradientHistograms, texts, tapBefore], then each scalar row [id, mask, 7 values], each gradient row [id,
- * mask, 4 values], each histogram [id, hasRange, min, max, k, ...counts], each text [bytes,
+ * An entry: [slots, KIND_STEP, step, wallTime, gradients, histograms, gradientHistograms,
+ * texts, tapBefore], then each gradient row [id, mask, 4 values], each histogram [id, hasRange, min, max, k, ...counts], each text [bytes,
  * ...packed]. An id is a weight's number, or -1 - number where the weight is new, its name (as a
  * text) following. One pass over the records, nothing allocated per row: this runs on the
  * training thread after every snapshot, with caches the training step has just emptied.
@@ -16,20 +16,25 @@
  * writes that many of the tap's measurements before it (./tap-merge.ts).
  */
 import type { Histogram } from '../history-types';
-import { GRADIENT_STATISTICS, GradientScalarSource, ScalarSource, StepRecords } from './event-writer';
+import { rowsEntrySlots } from '../stats/measure-tap';
+import { GRADIENT_STATISTICS, GradientScalarSource, StepRecords } from './event-writer';
+
+/** What a step entry holds: a step's records but its statistics (those go as rows). */
+export type StepEntryRecords = Omit<StepRecords, 'scalars'>;
 
 /** The slot that starts an entry holding a step's records. */
 export const KIND_STEP = 1;
-const HEADER = 10;
+const HEADER = 9;
 /** The header slot of how many of the tap's measurements go before the entry. */
-export const TAP_BEFORE = 9;
+export const TAP_BEFORE = 8;
 
 /**
- * About the slots of a step with `weights` weights of `bins`-bin histograms, gradients included,
- * their names defined: what the writer's ring is sized for before the first step.
+ * About the slots of a snapshot's entries with `weights` weights of `bins`-bin histograms: its
+ * rows, and a step entry with gradient rows and both histograms, names defined (each weight once
+ * per entry, a name of up to 40 bytes). What the writer's ring is sized for before the first step.
  */
 export function entrySlotsFor(weights: number, bins: number): number {
-  return HEADER + weights * (35 + 2 * bins);
+  return rowsEntrySlots(weights, bins) + HEADER + weights * (3 * 6 + 2 * (5 + bins));
 }
 
 /** Thrown inside the encoder when an in-place entry outgrows its room (made once: no stack per throw). */
@@ -52,7 +57,7 @@ export class StepEncoder {
   private fresh: string[] = [];
 
   /** Encodes `records` at `step`; returns a view of the encoder's array, valid until the next call. */
-  encode(step: number, wallTime: number, records: StepRecords, tapBefore = 0): Float64Array {
+  encode(step: number, wallTime: number, records: StepEntryRecords, tapBefore = 0): Float64Array {
     this.slots = this.own;
     this.bytes = this.ownBytes;
     this.limit = this.own.length;
@@ -67,7 +72,7 @@ export class StepEncoder {
    * training thread hands a step over without copying it: straight into the ring.
    */
   encodeInto(slots: Float64Array<ArrayBufferLike>, bytes: Uint8Array<ArrayBufferLike>, start: number, room: number,
-    step: number, wallTime: number, records: StepRecords, tapBefore = 0): number {
+    step: number, wallTime: number, records: StepEntryRecords, tapBefore = 0): number {
     this.slots = slots;
     this.bytes = bytes;
     this.limit = start + room;
@@ -82,35 +87,12 @@ export class StepEncoder {
   }
 
   /** Writes the entry from slot `start`; returns its length. */
-  private write(start: number, step: number, wallTime: number, records: StepRecords, tapBefore: number): number {
+  private write(start: number, step: number, wallTime: number, records: StepEntryRecords, tapBefore: number): number {
     if (!Number.isSafeInteger(step) || step < 0) throw new RangeError(`a TensorBoard step must be an integer >= 0, but got ${step}`);
     if (start + HEADER > this.limit) throw NO_ROOM;
-    const { scalars, gradients, histograms, gradientHistograms, alertLines } = records;
+    const { gradients, histograms, gradientHistograms, alertLines } = records;
     this.at = start + HEADER;
-    let scalarRows = 0;
     let gradientRows = 0;
-    if (scalars) {
-      for (const name in scalars) {
-        const v = scalars[name];
-        this.id(name);
-        this.reserve(8);
-        const s = this.slots;
-        const at = this.at;
-        // The order of SCALAR_STATISTICS; null as 0 with its bit clear in the mask.
-        const drift = v.drift?.relative ?? null;
-        s[at + 1] = v.l2Norm ?? 0;
-        s[at + 2] = v.mean ?? 0;
-        s[at + 3] = v.std ?? 0;
-        s[at + 4] = drift ?? 0;
-        s[at + 5] = v.zeroFraction ?? 0;
-        s[at + 6] = v.nanCount ?? 0;
-        s[at + 7] = v.infCount ?? 0;
-        s[at] = (v.l2Norm === null ? 0 : 1) | (v.mean === null ? 0 : 2) | (v.std === null ? 0 : 4) | (drift === null ? 0 : 8)
-          | (v.zeroFraction === null ? 0 : 16) | (v.nanCount === null ? 0 : 32) | (v.infCount === null ? 0 : 64);
-        this.at = at + 8;
-        scalarRows += 1;
-      }
-    }
     if (gradients) {
       for (const name in gradients) {
         const g = gradients[name];
@@ -139,11 +121,10 @@ export class StepEncoder {
     s[start + 1] = KIND_STEP;
     s[start + 2] = step;
     s[start + 3] = wallTime;
-    s[start + 4] = scalarRows;
-    s[start + 5] = gradientRows;
-    s[start + 6] = histogramCount;
-    s[start + 7] = gradientHistogramCount;
-    s[start + 8] = texts;
+    s[start + 4] = gradientRows;
+    s[start + 5] = histogramCount;
+    s[start + 6] = gradientHistogramCount;
+    s[start + 7] = texts;
     s[start + TAP_BEFORE] = tapBefore;
     return length;
   }
@@ -229,17 +210,9 @@ export class StepDecoder {
     }
     const s = slots;
     if (s[start + 1] !== KIND_STEP) throw new Error(`tfjs-param-monitor: a TensorBoard entry of unknown kind ${s[start + 1]} at slot ${start}`);
-    const [step, wallTime, scalarRows, gradientRows, histogramCount, gradientHistogramCount, texts] = Array.from(s.subarray(start + 2, start + TAP_BEFORE));
+    const [step, wallTime, gradientRows, histogramCount, gradientHistogramCount, texts] = Array.from(s.subarray(start + 2, start + TAP_BEFORE));
     this.at = start + HEADER;
-    const records: StepRecords = {};
-    if (scalarRows > 0) {
-      const scalars: Record<string, ScalarSource> = {};
-      for (let i = 0; i < scalarRows; i += 1) {
-        const [name, [l2Norm, mean, std, relative, zeroFraction, nanCount, infCount]] = this.row(7);
-        scalars[name] = { l2Norm, mean, std, drift: { relative }, zeroFraction, nanCount, infCount };
-      }
-      records.scalars = scalars;
-    }
+    const records: StepEntryRecords = {};
     if (gradientRows > 0) {
       const gradients: Record<string, GradientScalarSource> = {};
       for (let i = 0; i < gradientRows; i += 1) {

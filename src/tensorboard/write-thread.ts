@@ -18,7 +18,8 @@ import type { Report } from '../output';
 import type { WeightStats } from '../history-types';
 import { TapReader, type TapBuffers, type TappedMeasurement } from '../stats/measure-tap';
 import type { EventFile } from './event-file';
-import { EventWriter, StepRecords } from './event-writer';
+import { EventWriter } from './event-writer';
+import type { StepEntryRecords } from './step-codec';
 import { RingHandOver } from './ring-hand-over';
 import { RingEntries, TapMerge, tappedStep } from './tap-merge';
 import { closeWithProcess, forgetAtExit, writerBootstrap } from './writer-start';
@@ -73,7 +74,7 @@ export class WriteThread {
    * Hands one event to the writer, to be written after the first `tapBefore` measurements of the
    * tap (./tap-merge.ts). Throws when the writer has failed or fallen too far behind.
    */
-  write(step: number, wallTime: number, records: StepRecords, tapBefore = 0): void {
+  write(step: number, wallTime: number, records: StepEntryRecords, tapBefore = 0): void {
     if (this.closed) throw new Error(`the event file ${this.file} is closed`);
     if (this.direct !== null) {
       this.drainHere(); // the tap's measurements first

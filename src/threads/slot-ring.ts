@@ -112,11 +112,6 @@ export class SlotRing {
     return this.ownHead & this.mask;
   }
 
-  /** Producer, for tests and figures: the free run as one object. */
-  freeRun(): { at: number; room: number } {
-    return { at: this.freeAt, room: this.freeRoom(this.capacity) };
-  }
-
   /** Producer: publishes the `n`-slot entry written at {@link freeAt}. */
   commit(n: number): void {
     this.publish((this.ownHead + n) | 0);

@@ -327,7 +327,7 @@ describe('a measurement the tap cannot hold', () => {
     const { xs, ys } = loadIris();
     const small = tf.sequential({ layers: [tf.layers.dense({ units: 3, inputShape: [4], activation: 'softmax' })] });
     small.compile({ optimizer: 'sgd', loss: 'categoricalCrossentropy' });
-    // 35 layers, 70 weights: a measurement of 6 + 70 * 1018 slots, more than half the tap
+    // 35 layers, 70 weights: a measurement of 7 + 70 * 1018 slots, more than half the tap
     // sized for the small model's 2 weights (2^17 slots).
     const large = tf.sequential();
     large.add(tf.layers.dense({ units: 2, inputShape: [4], activation: 'relu' }));

@@ -4,21 +4,15 @@
  * through the shared ring, whose entries come out whole and in order across its wrap, and which
  * refuses an entry when it is full rather than overwrite one not yet written.
  */
-import type { StepRecords } from '../../src/tensorboard/event-writer';
-import { StepDecoder, StepEncoder } from '../../src/tensorboard/step-codec';
+import { StepDecoder, StepEncoder, type StepEntryRecords } from '../../src/tensorboard/step-codec';
 import { HEAD, TAIL, WriteRing, ringCapacity } from '../../src/tensorboard/write-ring';
 import { pollInterval, MAX_POLL_MS, MIN_POLL_MS } from '../../src/tensorboard/write-worker';
 import { mulberry32 } from '../helpers/reference';
 import { expectNoLeaks } from '../helpers/tensor-leaks';
 
-const stats = (l2Norm: number | null, extra: Partial<Record<string, number | null>> = {}) => ({
-  l2Norm, mean: 0.25, std: null, zeroFraction: 0, nanCount: 3, infCount: 0, drift: { relative: null }, ...extra,
-});
-
-/** Records as the decoder gives them back: every scalar row with its drift object. */
-const records: StepRecords = {
-  scalars: { 'dense_Dense1/kernel': stats(1.5, { std: NaN, mean: -Infinity }), 'dense_Dense1/bias': { ...stats(null), drift: { relative: 0.125 } } },
-  gradients: { 'dense_Dense1/kernel': { l2Norm: 2, maxNorm: null, meanNorm: NaN, updateRatio: 1e-300 } },
+/** Records as the decoder gives them back (the statistics go as rows: ../stats/measure-tap.test.ts). */
+const records: StepEntryRecords = {
+  gradients: { 'dense_Dense1/kernel': { l2Norm: 2, maxNorm: null, meanNorm: NaN, updateRatio: 1e-300 }, 'dense_Dense1/bias': { l2Norm: -Infinity, maxNorm: 0, meanNorm: null, updateRatio: null } },
   histograms: {
     'dense_Dense1/kernel': { histogram: { min: -1e38, max: 3.4e38, counts: [1, 0, 7] } },
     'dense_Dense1/bias': { histogram: { min: null, max: null, counts: [0, 0, 0] } },
@@ -37,8 +31,8 @@ describe('the step codec', () => {
     expect(decoded.step).toBe(12);
     expect(decoded.wallTime).toBe(1700000000.125);
     expect(decoded.records).toEqual(records);
-    expect(Object.is(decoded.records.scalars!['dense_Dense1/kernel'].std, NaN)).toBe(true);
-    expect(decoded.records.scalars!['dense_Dense1/bias'].l2Norm).toBeNull();
+    expect(Object.is(decoded.records.gradients!['dense_Dense1/kernel'].meanNorm, NaN)).toBe(true);
+    expect(decoded.records.gradients!['dense_Dense1/kernel'].maxNorm).toBeNull();
   });
 
   it('sends a name once, the first time it appears, and refers to it by number after', () => {
@@ -80,7 +74,7 @@ describe('the step codec', () => {
   });
 
   it('grows its array for a step larger than it (400 weights of 100 bins)', () => {
-    const many: StepRecords = { histograms: {} };
+    const many: StepEntryRecords = { histograms: {} };
     for (let i = 0; i < 400; i += 1) (many.histograms as Record<string, unknown>)[`w${i}`] = { histogram: { min: 0, max: 1, counts: Array.from({ length: 100 }, (_, j) => j + i) } };
     const entry = new StepEncoder().encode(3, 1, many);
     expect(entry.length).toBeGreaterThan(400 * 100);
@@ -120,16 +114,17 @@ describe('the write ring', () => {
   it('takes entries written in place at its free run, in order with published ones', () => {
     const ring = WriteRing.create(16);
     expect(ring.tryPublish(entryOf(6, 1))).toBe(true);
-    const { at, room } = ring.freeRun();
+    const freeRun = () => ({ at: ring.freeAt, room: ring.freeRoom(ring.capacity) });
+    const { at, room } = freeRun();
     expect({ at, room }).toEqual({ at: 6, room: 10 });
     ring.slots.set(entryOf(4, 2), at);
     ring.commit(4);
-    expect(ring.freeRun()).toEqual({ at: 10, room: 6 });
+    expect(freeRun()).toEqual({ at: 10, room: 6 });
     const got: number[] = [];
     ring.drain((slots, start) => got.push(slots[start + 1]));
     expect(got).toEqual([1, 2]);
     // Free again up to the ring's end (the run stops there; the next entry may wrap).
-    expect(ring.freeRun()).toEqual({ at: 10, room: 6 });
+    expect(freeRun()).toEqual({ at: 10, room: 6 });
   });
 
   it('refuses an entry when full, and one larger than half of it, rather than overwrite', () => {
